@@ -1,0 +1,19 @@
+package io.xaichat.schema;
+
+/** Error codes carried in {@link ErrorInfo#code()} and in the dead-letter header {@code xaichat_error_code}. */
+public final class ErrorCode {
+    public static final String MALFORMED_JSON = "malformed_json";
+    public static final String SCHEMA_VIOLATION = "schema_violation";
+    public static final String UNKNOWN_KIND = "unknown_kind";
+    public static final String WRONG_TOPIC = "wrong_topic";
+    public static final String RECORD_TOO_LARGE = "record_too_large";
+    public static final String PROMPT_TOO_LONG = "prompt_too_long";
+    public static final String INVALID_REQUEST = "invalid_request";
+    public static final String MODEL_MISMATCH = "model_mismatch";
+    public static final String INPUT_REJECTED = "input_rejected";
+    public static final String ENGINE_FAILURE = "engine_failure";
+    public static final String DEADLINE_EXPIRED = "deadline_expired";
+    public static final String TIMEOUT = "timeout";
+
+    private ErrorCode() {}
+}

@@ -1,0 +1,3 @@
+package io.xaichat.schema;
+
+public record Timings(long queueMs, long computeMs, long totalMs) {}

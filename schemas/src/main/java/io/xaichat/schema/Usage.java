@@ -1,0 +1,3 @@
+package io.xaichat.schema;
+
+public record Usage(int promptTokens, int completionTokens) {}
