@@ -14,6 +14,8 @@ public final class ErrorCode {
     public static final String ENGINE_FAILURE = "engine_failure";
     public static final String DEADLINE_EXPIRED = "deadline_expired";
     public static final String TIMEOUT = "timeout";
+    /** The answer could not be delivered to reply_to (bad or missing topic, result too large for the broker). */
+    public static final String REPLY_FAILED = "reply_failed";
 
     private ErrorCode() {}
 }

@@ -1,0 +1,132 @@
+package io.xaichat.worker;
+
+import io.xaichat.schema.JobKind;
+import io.xaichat.schema.SchemaValidator;
+import io.xaichat.worker.cache.CacheStatus;
+import io.xaichat.worker.cache.CachedCompute;
+import io.xaichat.worker.cache.RedisResultCache;
+import io.xaichat.worker.cache.ResultCache;
+import io.xaichat.worker.config.WorkerConfig;
+import io.xaichat.worker.engine.Engine;
+import io.xaichat.worker.kafka.JobConsumerLoop;
+import io.xaichat.worker.kafka.JobListener;
+import io.xaichat.worker.kafka.JobProcessor;
+import io.xaichat.worker.kafka.KafkaClients;
+import io.xaichat.worker.kafka.ReplyPublisher;
+import io.xaichat.worker.kafka.TopicProvisioner;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker process: the resident engines, one consumer loop per job kind, the reply producer and the cache.
+ * Engines are loaded by the caller and owned by the worker from then on.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final WorkerConfig config;
+    private final Map<JobKind, Engine<?>> engines;
+    private final JobListener listener;
+    private final CacheStatus cacheStatus = new CacheStatus();
+    private final List<JobConsumerLoop> loops = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private ResultCache cache;
+    private ReplyPublisher publisher;
+
+    public Worker(WorkerConfig config, List<Engine<?>> engines, JobListener listener) {
+        this.config = config;
+        this.engines = new EnumMap<>(JobKind.class);
+        for (Engine<?> e : engines) this.engines.put(e.kind(), e);
+        if (!this.engines.keySet().equals(config.kinds())) {
+            throw new IllegalArgumentException("engines " + this.engines.keySet() + " do not match the enabled kinds "
+                    + config.kinds());
+        }
+        this.listener = listener;
+    }
+
+    /** Creates missing topics, connects the cache and starts consuming. */
+    public Worker start() {
+        KafkaClients clients = new KafkaClients(config);
+        List<String> topics = new ArrayList<>();
+        config.kinds().forEach(k -> topics.add(config.topics().jobs(k)));
+        topics.add(config.topics().deadLetter());
+        try (Admin admin = clients.admin()) {
+            new TopicProvisioner(admin).ensure(topics, config.topicPartitions(), config.replicationFactor());
+        }
+        publisher = new ReplyPublisher(clients.replyProducer(), config.workerId(), config.topics().deadLetter(),
+                Duration.ofMillis(KafkaClients.DELIVERY_TIMEOUT_MS + 5_000));
+        CachedCompute cached = null;
+        if (config.redisUrl() != null) {
+            cache = new RedisResultCache(config.redisUrl(), config.cacheTtl(), config.cacheLockTtl(), Duration.ofSeconds(2));
+            if (!cache.ping()) {
+                log.warn("result cache at {} not reachable at start; serving without it until it is",
+                        WorkerConfig.redacted(config.redisUrl()));
+            }
+            cached = new CachedCompute(cache, config.workerId(), config.cacheLockTtl(), Duration.ofMillis(20), cacheStatus);
+        }
+        SchemaValidator validator = new SchemaValidator();
+        for (Engine<?> engine : engines.values()) {
+            String topic = config.topics().jobs(engine.kind());
+            JobProcessor processor = new JobProcessor(engine, topic, validator, cached, publisher, listener,
+                    config.workerId(), config.maxRecordBytes(), config.streamBatchSize(), Clock.systemUTC());
+            JobConsumerLoop loop = new JobConsumerLoop(clients.jobConsumer(engine.kind()), processor, topic,
+                    config.shutdownGrace(), config.leaveGroupOnShutdown());
+            Thread t = new Thread(loop, "xaichat-poll-" + engine.kind().wireName());
+            loops.add(loop);
+            threads.add(t);
+            t.start();
+            log.info("worker {} serving {} jobs from {} with model {}", config.workerId(), engine.kind().wireName(),
+                    topic, engine.modelId());
+        }
+        return this;
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    public Engine<?> engine(JobKind kind) {
+        return engines.get(kind);
+    }
+
+    public CacheStatus cacheStatus() {
+        return cacheStatus;
+    }
+
+    /** Whether every consumer loop is still running. */
+    public boolean running() {
+        return !loops.isEmpty() && loops.stream().noneMatch(JobConsumerLoop::finished);
+    }
+
+    /**
+     * Stops taking jobs, lets running jobs finish within the grace period, commits, leaves the group. Engines whose
+     * job is still running after that are not closed: freeing a model under a running native call would crash.
+     */
+    @Override
+    public void close() {
+        loops.forEach(JobConsumerLoop::stop);
+        for (Thread t : threads) {
+            try {
+                t.join(config.shutdownGrace().plusSeconds(15).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (publisher != null) publisher.close();
+        if (cache != null) cache.close();
+        boolean abandoned = loops.stream().anyMatch(JobConsumerLoop::jobRunning);
+        if (abandoned) {
+            log.warn("a job is still running after the grace period; leaving its engine open");
+        } else {
+            engines.values().forEach(Engine::close);
+        }
+        log.info("worker {} stopped", config.workerId());
+    }
+}

@@ -1,0 +1,44 @@
+package io.xaichat.worker.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.xaichat.schema.JobKind;
+import io.xaichat.schema.Json;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * {@code xaichat:v1:} + SHA-256 of the canonical JSON of everything that determines an output: the kind, the model
+ * id and file digest, and the engine's cache material (messages or prompt, sampling parameters, seed, ...).
+ */
+public record CacheKey(String value) {
+    public static final String PREFIX = "xaichat:v1:";
+
+    public static CacheKey of(JobKind kind, String modelId, String modelDigest, JsonNode material) {
+        ObjectNode whole = Json.MAPPER.createObjectNode();
+        whole.put("kind", kind.wireName());
+        whole.put("model", modelId);
+        whole.put("model_digest", modelDigest);
+        whole.set("request", material);
+        return new CacheKey(PREFIX + sha256Hex(Json.canonical(whole)));
+    }
+
+    /** The key of the short-lived lock that lets one worker compute while identical jobs wait. */
+    public String lockKey() {
+        return value + ":lock";
+    }
+
+    static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,104 @@
+package io.xaichat.worker.cache;
+
+import io.xaichat.schema.CachePolicy;
+import io.xaichat.schema.ResultEnvelope;
+import io.xaichat.worker.engine.JobFailure;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers a job from the cache or computes it, applying the job's cache policy, and makes identical jobs in flight
+ * at the same time compute once: the first takes a short-lived lock, the others wait for its value. If the cache
+ * fails at any step the job is computed without it: the cache may save work, never lose a job.
+ */
+public final class CachedCompute {
+    private static final Logger log = LoggerFactory.getLogger(CachedCompute.class);
+
+    /** The computation a cache miss runs. */
+    @FunctionalInterface
+    public interface Computation {
+        ResultEnvelope compute() throws JobFailure;
+    }
+
+    /** A result and whether it came from the cache. */
+    public record Outcome(ResultEnvelope result, boolean fromCache) {}
+
+    private final ResultCache cache;
+    private final String owner;
+    private final Duration maxWait;
+    private final Duration pollInterval;
+    private final CacheStatus status;
+
+    /**
+     * @param owner this worker's id, written into locks it takes
+     * @param maxWait how long a job waits for an identical job's value before computing itself
+     */
+    public CachedCompute(ResultCache cache, String owner, Duration maxWait, Duration pollInterval, CacheStatus status) {
+        this.cache = cache;
+        this.owner = owner;
+        this.maxWait = maxWait;
+        this.pollInterval = pollInterval;
+        this.status = status;
+    }
+
+    public Outcome fetchOrCompute(CacheKey key, CachePolicy policy, boolean deterministic, Computation computation)
+            throws JobFailure, InterruptedException {
+        if (policy == CachePolicy.BYPASS || (policy == CachePolicy.AUTO && !deterministic)) {
+            return new Outcome(computation.compute(), false);
+        }
+        if (policy == CachePolicy.REFRESH) {
+            return new Outcome(computeAndStore(key, computation, false), false);
+        }
+        Optional<ResultEnvelope> hit = read(key);
+        if (hit.isPresent()) return new Outcome(hit.get(), true);
+
+        long waitUntil = System.nanoTime() + maxWait.toNanos();
+        while (true) {
+            Boolean locked = attempt(() -> cache.tryLock(key, owner));
+            if (locked == null) return new Outcome(computation.compute(), false); // cache down
+            if (locked) return new Outcome(computeAndStore(key, computation, true), false);
+            // An identical job is computing: wait for its value, or for its lock to go away (it failed or died).
+            while (System.nanoTime() < waitUntil) {
+                Thread.sleep(pollInterval.toMillis());
+                hit = read(key);
+                if (hit.isPresent()) return new Outcome(hit.get(), true);
+                Boolean stillLocked = attempt(() -> cache.locked(key));
+                if (stillLocked == null) return new Outcome(computation.compute(), false);
+                if (!stillLocked) break;
+            }
+            if (System.nanoTime() >= waitUntil) {
+                log.warn("waited {} for an identical job to finish; computing {} here", maxWait, key);
+                return new Outcome(computeAndStore(key, computation, false), false);
+            }
+        }
+    }
+
+    private ResultEnvelope computeAndStore(CacheKey key, Computation computation, boolean holdsLock) throws JobFailure {
+        try {
+            ResultEnvelope result = computation.compute();
+            if (result.ok()) attempt(() -> { cache.put(key, result); return Boolean.TRUE; });
+            return result;
+        } finally {
+            if (holdsLock) attempt(() -> { cache.unlock(key, owner); return Boolean.TRUE; });
+        }
+    }
+
+    private Optional<ResultEnvelope> read(CacheKey key) {
+        Optional<ResultEnvelope> value = attempt(() -> cache.get(key));
+        return value == null ? Optional.empty() : value;
+    }
+
+    /** Runs a cache operation; null when the cache is unavailable (already reported to {@link CacheStatus}). */
+    private <T> T attempt(java.util.function.Supplier<T> op) {
+        try {
+            T value = op.get();
+            status.succeeded();
+            return value;
+        } catch (CacheUnavailableException e) {
+            status.failed(e);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package io.xaichat.worker.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.xaichat.schema.ErrorCode;
+import io.xaichat.schema.JobEnvelope;
+import io.xaichat.schema.JobKind;
+import io.xaichat.schema.Json;
+import io.xaichat.schema.RecordHeaders;
+import io.xaichat.schema.ResultEnvelope;
+import io.xaichat.schema.ResultStatus;
+import io.xaichat.schema.SchemaValidator;
+import io.xaichat.schema.StreamChunk;
+import io.xaichat.schema.Timings;
+import io.xaichat.schema.ErrorInfo;
+import io.xaichat.worker.cache.CacheKey;
+import io.xaichat.worker.cache.CachedCompute;
+import io.xaichat.worker.engine.ChunkSink;
+import io.xaichat.worker.engine.Engine;
+import io.xaichat.worker.engine.EngineResult;
+import io.xaichat.worker.engine.JobFailure;
+import io.xaichat.worker.engine.PreparedJob;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one job record into one answer on the job's reply topic: decode, validate, check the deadline, answer from
+ * the cache or the engine, publish. Whatever is wrong with the record, it ends as an error result (when a reply
+ * topic can be read) plus a dead-letter record; nothing escapes to the consumer loop.
+ */
+public final class JobProcessor {
+    private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
+
+    private final Engine<?> engine;
+    private final String jobTopic;
+    private final SchemaValidator validator;
+    private final CachedCompute cache;
+    private final ReplyPublisher publisher;
+    private final JobListener listener;
+    private final String workerId;
+    private final int maxRecordBytes;
+    private final int streamBatchSize;
+    private final Clock clock;
+
+    /** @param cache null to run without a result cache */
+    public JobProcessor(Engine<?> engine, String jobTopic, SchemaValidator validator, CachedCompute cache,
+                        ReplyPublisher publisher, JobListener listener, String workerId, int maxRecordBytes,
+                        int streamBatchSize, Clock clock) {
+        this.engine = engine;
+        this.jobTopic = jobTopic;
+        this.validator = validator;
+        this.cache = cache;
+        this.publisher = publisher;
+        this.listener = listener;
+        this.workerId = workerId;
+        this.maxRecordBytes = maxRecordBytes;
+        this.streamBatchSize = streamBatchSize;
+        this.clock = clock;
+    }
+
+    public JobKind kind() {
+        return engine.kind();
+    }
+
+    /**
+     * @return true when the answer (and any dead-letter record) was acknowledged, so the offset may be committed;
+     *     false when the broker could not take it and the record must be processed again
+     */
+    public boolean process(ConsumerRecord<String, byte[]> record) {
+        Instant received = clock.instant();
+        ReplyAddress address = addressFromHeaders(record);
+        try {
+            JsonNode tree = parse(record);
+            address = addressFromTree(tree, record, address);
+            JobEnvelope job = validate(tree);
+            address = new ReplyAddress(job.replyTo(), job.jobId(), correlationId(record, job.jobId()));
+            ResultEnvelope result = expired(job, received) ? expiredResult(job, received) : answer(engine, job, address, received);
+            return deliver(record, address, result);
+        } catch (JobFailure f) {
+            return reject(record, address, f.code(), f.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("job {} interrupted; it will be redelivered", address.jobId());
+            return false;
+        } catch (RuntimeException e) {
+            log.error("job {} failed unexpectedly", address.jobId(), e);
+            return reject(record, address, ErrorCode.ENGINE_FAILURE, "internal error: " + e);
+        }
+    }
+
+    private JsonNode parse(ConsumerRecord<String, byte[]> record) throws JobFailure {
+        byte[] value = record.value();
+        if (value == null || value.length == 0) throw new JobFailure(ErrorCode.MALFORMED_JSON, "empty record");
+        if (value.length > maxRecordBytes) {
+            throw new JobFailure(ErrorCode.RECORD_TOO_LARGE,
+                    "record of " + value.length + " bytes exceeds the limit of " + maxRecordBytes + " bytes");
+        }
+        try {
+            JsonNode tree = Json.tree(value);
+            if (tree == null || !tree.isObject()) throw new JobFailure(ErrorCode.MALFORMED_JSON, "job is not a JSON object");
+            return tree;
+        } catch (IOException e) {
+            throw new JobFailure(ErrorCode.MALFORMED_JSON, "malformed JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private JobEnvelope validate(JsonNode tree) throws JobFailure {
+        JsonNode kind = tree.get("kind");
+        if (kind != null && kind.isTextual() && List.of("chat", "vision", "image").stream().noneMatch(kind.asText()::equals)) {
+            throw new JobFailure(ErrorCode.UNKNOWN_KIND, "unknown kind '" + kind.asText() + "' (expected chat, vision or image)");
+        }
+        List<String> problems = validator.validateJob(tree);
+        if (!problems.isEmpty()) {
+            throw new JobFailure(ErrorCode.SCHEMA_VIOLATION, "job does not match job.schema.json: " + String.join("; ", problems));
+        }
+        JobEnvelope job = Json.convert(tree, JobEnvelope.class);
+        if (job.kind() != engine.kind()) {
+            throw new JobFailure(ErrorCode.WRONG_TOPIC, "a " + job.kind().wireName() + " job on " + jobTopic
+                    + ", which carries " + engine.kind().wireName() + " jobs");
+        }
+        if (job.model() != null && !job.model().equals(engine.modelId())) {
+            throw new JobFailure(ErrorCode.MODEL_MISMATCH, "job asks for model '" + job.model()
+                    + "' but this worker serves '" + engine.modelId() + "' for " + engine.kind().wireName() + " jobs");
+        }
+        return job;
+    }
+
+    private static boolean expired(JobEnvelope job, Instant now) {
+        return job.deadline() != null && now.isAfter(job.deadline());
+    }
+
+    private ResultEnvelope expiredResult(JobEnvelope job, Instant received) {
+        long queueMs = queueMs(job, received);
+        return new ResultEnvelope(job.jobId(), ResultStatus.EXPIRED, job.kind(), null, null,
+                new Timings(queueMs, 0, queueMs), false, workerId, engine.modelId(), null,
+                new ErrorInfo(ErrorCode.DEADLINE_EXPIRED, "deadline " + job.deadline() + " passed before the job started"));
+    }
+
+    private <R> ResultEnvelope answer(Engine<R> engine, JobEnvelope job, ReplyAddress address, Instant received)
+            throws JobFailure, InterruptedException {
+        PreparedJob<R> prepared = engine.prepare(job);
+        StreamingSink sink = prepared.streaming() ? new StreamingSink(publisher, address, streamBatchSize) : null;
+        CachedCompute.Computation compute = () -> compute(engine, prepared, sink, received);
+        CachedCompute.Outcome outcome = cache == null
+                ? new CachedCompute.Outcome(compute.compute(), false)
+                : cache.fetchOrCompute(CacheKey.of(engine.kind(), engine.modelId(), engine.modelDigest(),
+                        prepared.cacheMaterial()), job.cache(), prepared.deterministic(), compute);
+        listener.cacheOutcome(engine.kind(), cache == null ? null : outcome.fromCache());
+        ResultEnvelope result = outcome.result();
+        if (outcome.fromCache()) {
+            long queueMs = queueMs(job, received);
+            long totalMs = Math.max(queueMs, clock.millis() - job.createdAt().toEpochMilli());
+            result = result.withJobId(job.jobId()).asCached(new Timings(queueMs, 0, totalMs), workerId);
+            if (sink != null) {
+                publisher.chunk(address, StreamChunk.text(job.jobId(), 0, Objects.requireNonNullElse(result.text(), ""), true));
+            }
+        } else if (sink != null) {
+            sink.finish();
+        }
+        return result;
+    }
+
+    private <R> ResultEnvelope compute(Engine<R> engine, PreparedJob<R> prepared, ChunkSink sink, Instant received)
+            throws JobFailure {
+        JobEnvelope job = prepared.envelope();
+        long start = System.nanoTime();
+        EngineResult out = engine.run(prepared, sink == null ? ChunkSink.NONE : sink);
+        long computeMs = (System.nanoTime() - start) / 1_000_000;
+        long queueMs = queueMs(job, received);
+        ResultEnvelope result = new ResultEnvelope(job.jobId(), ResultStatus.OK, job.kind(), out.output(), out.usage(),
+                new Timings(queueMs, computeMs, queueMs + computeMs), false, workerId, engine.modelId(),
+                out.finishReason(), null);
+        listener.computed(engine.kind(), result);
+        return result;
+    }
+
+    private long queueMs(JobEnvelope job, Instant received) {
+        return job.createdAt() == null ? 0 : Math.max(0, received.toEpochMilli() - job.createdAt().toEpochMilli());
+    }
+
+    /** Publishes a result; a reply that can never be delivered sends the job to the dead-letter topic instead. */
+    private boolean deliver(ConsumerRecord<String, byte[]> record, ReplyAddress address, ResultEnvelope result) {
+        try {
+            publisher.result(address, result);
+            listener.answered(engine.kind(), result);
+            return true;
+        } catch (PublishException e) {
+            if (retriable(e)) {
+                log.warn("job {}: {}; it will be processed again", address.jobId(), e.getMessage());
+                return false;
+            }
+            return deadLetter(record, address, ErrorCode.REPLY_FAILED, e.getMessage());
+        }
+    }
+
+    private boolean reject(ConsumerRecord<String, byte[]> record, ReplyAddress address, String code, String message) {
+        log.info("job {} from {}-{}@{} rejected: {}: {}", address.jobId(), record.topic(), record.partition(),
+                record.offset(), code, message);
+        if (address.topic() != null) {
+            ResultEnvelope error = ResultEnvelope.error(address.jobId(), engine.kind(), workerId, code, message);
+            try {
+                publisher.result(address, error);
+                listener.answered(engine.kind(), error);
+            } catch (PublishException e) {
+                if (retriable(e)) return false;
+                log.warn("job {}: error result not deliverable to '{}': {}", address.jobId(), address.topic(), e.getMessage());
+            }
+        }
+        return deadLetter(record, address, code, message);
+    }
+
+    private boolean deadLetter(ConsumerRecord<String, byte[]> record, ReplyAddress address, String code, String message) {
+        try {
+            publisher.deadLetter(record, code, message);
+            listener.deadLettered(engine.kind(), code);
+            return true;
+        } catch (PublishException e) {
+            log.warn("job {}: dead-letter publish failed ({}); it will be processed again", address.jobId(), e.getMessage());
+            return false;
+        }
+    }
+
+    private static boolean retriable(PublishException e) {
+        return e.getCause() instanceof RetriableException || e.getCause() instanceof TimeoutException
+                || e.getCause() instanceof java.util.concurrent.TimeoutException
+                || e.getCause() instanceof InterruptedException;
+    }
+
+    // Address of a record we cannot read (yet): Spring-style headers, else the record key.
+    private static ReplyAddress addressFromHeaders(ConsumerRecord<String, byte[]> record) {
+        String topic = headerText(record, RecordHeaders.REPLY_TOPIC);
+        String jobId = record.key() != null ? record.key()
+                : record.topic() + "-" + record.partition() + "@" + record.offset();
+        return new ReplyAddress(validTopic(topic) ? topic : null, jobId, correlationId(record, jobId));
+    }
+
+    private static ReplyAddress addressFromTree(JsonNode tree, ConsumerRecord<String, byte[]> record, ReplyAddress known) {
+        JsonNode replyTo = tree.get("reply_to");
+        JsonNode jobId = tree.get("job_id");
+        String topic = replyTo != null && replyTo.isTextual() && validTopic(replyTo.asText()) ? replyTo.asText() : known.topic();
+        String id = jobId != null && jobId.isTextual() && !jobId.asText().isEmpty() && jobId.asText().length() <= 200
+                ? jobId.asText() : known.jobId();
+        return new ReplyAddress(topic, id, correlationId(record, id));
+    }
+
+    private static boolean validTopic(String topic) {
+        return topic != null && topic.matches("[A-Za-z0-9._-]{1,249}") && !topic.equals(".") && !topic.equals("..");
+    }
+
+    private static byte[] correlationId(ConsumerRecord<String, byte[]> record, String jobId) {
+        Header h = record.headers().lastHeader(RecordHeaders.CORRELATION_ID);
+        return h != null && h.value() != null ? h.value() : jobId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String headerText(ConsumerRecord<String, byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

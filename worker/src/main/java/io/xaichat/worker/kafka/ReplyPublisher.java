@@ -1,0 +1,92 @@
+package io.xaichat.worker.kafka;
+
+import io.xaichat.schema.Json;
+import io.xaichat.schema.RecordHeaders;
+import io.xaichat.schema.ResultEnvelope;
+import io.xaichat.schema.StreamChunk;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Publishes stream chunks, results and dead-letter records. Chunks are sent without waiting; a result or a
+ * dead-letter record is waited for, so the job's offset is committed only after the broker acknowledged it.
+ * Chunks and the result share the job_id key, so they land on one partition in order.
+ */
+public final class ReplyPublisher implements AutoCloseable {
+    private final Producer<String, byte[]> producer;
+    private final String workerId;
+    private final String deadLetterTopic;
+    private final Duration ackTimeout;
+
+    public ReplyPublisher(Producer<String, byte[]> producer, String workerId, String deadLetterTopic,
+                          Duration ackTimeout) {
+        this.producer = producer;
+        this.workerId = workerId;
+        this.deadLetterTopic = deadLetterTopic;
+        this.ackTimeout = ackTimeout;
+    }
+
+    public void chunk(ReplyAddress to, StreamChunk chunk) {
+        producer.send(reply(to, Json.toBytes(chunk), RecordHeaders.TYPE_CHUNK));
+    }
+
+    /** @throws PublishException when the broker did not acknowledge within the timeout */
+    public void result(ReplyAddress to, ResultEnvelope result) throws PublishException {
+        await(producer.send(reply(to, Json.toBytes(result), RecordHeaders.TYPE_RESULT)), "result to " + to.topic());
+    }
+
+    /** Copies the original record, untouched, to the dead-letter topic with headers saying what was wrong. */
+    public void deadLetter(ConsumerRecord<String, byte[]> original, String code, String message)
+            throws PublishException {
+        ProducerRecord<String, byte[]> dlq = new ProducerRecord<>(deadLetterTopic, null, original.key(),
+                original.value());
+        Headers headers = dlq.headers();
+        for (Header h : original.headers()) headers.add(h);
+        headers.add(RecordHeaders.ERROR_CODE, utf8(code));
+        headers.add(RecordHeaders.ERROR_MESSAGE, utf8(message));
+        headers.add(RecordHeaders.ORIGINAL_TOPIC, utf8(original.topic()));
+        headers.add(RecordHeaders.ORIGINAL_PARTITION, utf8(String.valueOf(original.partition())));
+        headers.add(RecordHeaders.ORIGINAL_OFFSET, utf8(String.valueOf(original.offset())));
+        headers.add(RecordHeaders.WORKER_ID, utf8(workerId));
+        await(producer.send(dlq), "dead-letter record to " + deadLetterTopic);
+    }
+
+    private ProducerRecord<String, byte[]> reply(ReplyAddress to, byte[] value, String type) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(to.topic(), null, to.jobId(), value);
+        record.headers()
+                .add(RecordHeaders.CORRELATION_ID, to.correlationId())
+                .add(RecordHeaders.MESSAGE_TYPE, utf8(type))
+                .add(RecordHeaders.WORKER_ID, utf8(workerId));
+        return record;
+    }
+
+    private void await(java.util.concurrent.Future<?> ack, String what) throws PublishException {
+        try {
+            ack.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new PublishException("could not publish " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new PublishException("no acknowledgement for " + what + " within " + ackTimeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while publishing " + what, e);
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}
