@@ -279,14 +279,18 @@ public final class ModelDownloader {
     /** The cause chain in one line; a refused connection often has only a class name and no message. */
     static String causeOf(Throwable e) {
         StringBuilder sb = new StringBuilder();
+        String previous = null;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (sb.length() > 0) {
-                sb.append(" <- ");
+            String text = t.getClass().getSimpleName();
+            if (t instanceof java.nio.channels.UnresolvedAddressException) {
+                text += " (the host name could not be resolved)";
+            } else if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                text += ": " + t.getMessage();
             }
-            sb.append(t.getClass().getSimpleName());
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                sb.append(": ").append(t.getMessage());
+            if (!text.equals(previous)) {
+                sb.append(sb.length() > 0 ? " <- " : "").append(text);
             }
+            previous = text;
         }
         return sb.toString();
     }
