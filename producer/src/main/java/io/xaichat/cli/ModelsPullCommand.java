@@ -10,6 +10,7 @@ import io.xaichat.models.ModelSpec;
 import io.xaichat.models.ProgressBarDisplay;
 import io.xaichat.schema.JobKind;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -79,7 +80,7 @@ public final class ModelsPullCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
-    private java.net.URI source(ModelFile file) {
+    private URI source(ModelFile file) {
         try {
             return ModelPaths.rebase(file.url(), options.baseUrl);
         } catch (IllegalArgumentException e) {

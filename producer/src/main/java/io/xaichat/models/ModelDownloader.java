@@ -100,8 +100,8 @@ public final class ModelDownloader {
     }
 
     /**
-     * Fills {@code part} with the whole file. The digest covers the bytes already in a partial file too, so the
-     * file is read from disk only once more than it is downloaded at worst (when the server restarts it).
+     * Fills {@code part} with the whole file and returns its size and SHA-256. The digest is computed while the
+     * bytes arrive (after reading any partial file once), so a multi-gigabyte file is not read again to verify it.
      */
     private Transferred transfer(ModelFile file, URI source, Path part) throws IOException, ModelDownloadException {
         MessageDigest digest = Sha256.newDigest();

@@ -81,6 +81,20 @@ class ModelsPullCommandTest {
     }
 
     @Test
+    void acceptsAPartialDownloadThatIsAlreadyCompleteWhenTheServerAnswers416() throws IOException {
+        Path manifest = writeManifest(chatModel("tiny.gguf", (long) SIZE, sha256(weights)));
+        Files.createDirectories(modelsDir.resolve("chat"));
+        Files.write(modelsDir.resolve("chat/tiny.gguf.part"), weights);
+
+        Run run = pull(manifest, "chat");
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(server.rangeHeaders()).containsExactly("bytes=" + SIZE + "-");
+        assertThat(server.bodyBytesSent()).isZero();
+        assertThat(Files.readAllBytes(modelsDir.resolve("chat/tiny.gguf"))).isEqualTo(weights);
+    }
+
+    @Test
     void restartsFromTheBeginningWhenTheServerAnswers200ToARangeRequest() throws IOException {
         server.ignoreRanges();
         Path manifest = writeManifest(chatModel("tiny.gguf", (long) SIZE, sha256(weights)));
