@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.platform.Fp16Conversions;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -45,7 +46,7 @@ final class TensorIo {
             case DOUBLE -> {
                 double[] d = new double[values.length];
                 for (int i = 0; i < d.length; i++) d[i] = values[i];
-                yield OnnxTensor.createTensor(env, java.nio.DoubleBuffer.wrap(d), shape);
+                yield OnnxTensor.createTensor(env, DoubleBuffer.wrap(d), shape);
             }
             default -> throw new IllegalArgumentException("expected a floating point input, the model wants " + type);
         };
@@ -81,7 +82,7 @@ final class TensorIo {
                 yield out;
             }
             case DOUBLE -> {
-                var d = tensor.getDoubleBuffer();
+                DoubleBuffer d = tensor.getDoubleBuffer();
                 float[] out = new float[d.remaining()];
                 for (int i = 0; i < out.length; i++) out[i] = (float) d.get(i);
                 yield out;

@@ -19,21 +19,25 @@ public final class TinyLcmModels {
     public static final int COND_DIM = 256;
     private static final int TABLE = 1024;
 
-    /** The two dtype layouts seen in real exports. */
+    /** Dtype layouts seen in real exports. */
     public enum Variant {
-        /** float32 activations, int32 input_ids, int64 timestep. */
-        FLOAT32(FLOAT, INT32, INT64),
-        /** float16 activations, int64 input_ids, float16 timestep. */
-        FLOAT16_INT64_IDS(FLOAT16, INT64, FLOAT16);
+        /** float32 activations, int32 input_ids, int64 timestep [1]. */
+        FLOAT32(FLOAT, INT32, INT64, true),
+        /** float16 activations, int64 input_ids, float16 timestep [1]. */
+        FLOAT16_INT64_IDS(FLOAT16, INT64, FLOAT16, true),
+        /** float32 activations, int64 input_ids, a float32 scalar timestep. */
+        FLOAT32_SCALAR_TIMESTEP(FLOAT, INT64, FLOAT, false);
 
         final OnnxType real;
         final OnnxType ids;
         final OnnxType timestep;
+        final boolean timestepVector;
 
-        Variant(OnnxType real, OnnxType ids, OnnxType timestep) {
+        Variant(OnnxType real, OnnxType ids, OnnxType timestep, boolean timestepVector) {
             this.real = real;
             this.ids = ids;
             this.timestep = timestep;
+            this.timestepVector = timestepVector;
         }
     }
 
@@ -70,14 +74,15 @@ public final class TinyLcmModels {
     }
 
     /**
-     * sample [batch, 4, height, width], timestep [steps], encoder_hidden_states [batch, sequence, H],
+     * sample [batch, 4, height, width], timestep [steps] or scalar, encoder_hidden_states [batch, sequence, H],
      * timestep_cond [batch, 256] → out_sample [batch, 4, height, width]: tanh of a 3×3 convolution of the sample
      * plus per-channel offsets from the text, the timestep and the guidance embedding.
      */
     static OnnxModelWriter unet(Variant v, Random rng) {
         OnnxModelWriter m = new OnnxModelWriter("unet");
         m.input("sample", v.real, "batch", 4, "height", "width");
-        m.input("timestep", v.timestep, "steps");
+        if (v.timestepVector) m.input("timestep", v.timestep, "steps");
+        else m.input("timestep", v.timestep);
         m.input("encoder_hidden_states", v.real, "batch", "sequence", HIDDEN);
         m.input("timestep_cond", v.real, "batch", COND_DIM);
         m.output("out_sample", v.real, "batch", 4, "height", "width");

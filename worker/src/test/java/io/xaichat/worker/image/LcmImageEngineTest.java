@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class LcmImageEngineTest {
     private static LcmImageEngine engine;
@@ -157,18 +159,19 @@ class LcmImageEngineTest {
         }
     }
 
-    @Test
-    void float16ModelsWithInt64IdsWork() throws Exception {
-        Path models = TinyLcmModels.write(dir.resolve("lcm16"), TinyLcmModels.Variant.FLOAT16_INT64_IDS, 11, "red");
-        try (LcmImageEngine fp16 = LcmImageEngine.open(ImageEngineConfig.of("tiny-lcm-fp16", models, 1, null))) {
-            String a = png(run(fp16, request("a red fox", 2, 80, 64, 8.0, 1L)));
-            String b = png(run(fp16, request("a red fox", 2, 80, 64, 8.0, 2L)));
+    @ParameterizedTest
+    @EnumSource(value = TinyLcmModels.Variant.class, names = {"FLOAT16_INT64_IDS", "FLOAT32_SCALAR_TIMESTEP"})
+    void adaptsToTheModelsDtypesAndTimestepRank(TinyLcmModels.Variant variant) throws Exception {
+        Path models = TinyLcmModels.write(dir.resolve(variant.name()), variant, 11, "red");
+        try (LcmImageEngine variantEngine = LcmImageEngine.open(ImageEngineConfig.of("tiny-lcm-" + variant, models, 1, null))) {
+            String a = png(run(variantEngine, request("a red fox", 2, 80, 64, 8.0, 1L)));
+            String b = png(run(variantEngine, request("a red fox", 2, 80, 64, 8.0, 2L)));
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(a)));
             assertThat(image.getWidth()).isEqualTo(80);
             assertThat(image.getHeight()).isEqualTo(64);
             assertThat(distinctColours(image)).isGreaterThan(50);
             assertThat(a).isNotEqualTo(b);
-            assertThat(png(run(fp16, request("a red fox", 2, 80, 64, 8.0, 1L)))).isEqualTo(a);
+            assertThat(png(run(variantEngine, request("a red fox", 2, 80, 64, 8.0, 1L)))).isEqualTo(a);
         }
     }
 
