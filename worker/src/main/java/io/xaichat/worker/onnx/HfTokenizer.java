@@ -69,6 +69,14 @@ public final class HfTokenizer implements AutoCloseable {
         return id != null && id.canConvertToLong() ? OptionalLong.of(id.asLong()) : OptionalLong.empty();
     }
 
+    /** The first added token written out in {@code text}, or null: user text must not forge template tokens. */
+    public String specialTokenIn(String text) {
+        for (String token : specialTokens.keySet()) {
+            if (text.contains(token)) return token;
+        }
+        return null;
+    }
+
     /** Like {@link #tokenId} for a token the model cannot work without. */
     public long requireTokenId(String token) {
         return tokenId(token).orElseThrow(() -> new IllegalStateException(

@@ -260,6 +260,11 @@ public final class OnnxCausalLmDecoder {
         return out;
     }
 
+    /** Element type of a model input or output. */
+    public static OnnxJavaType tensorType(NodeInfo node) {
+        return tensorInfo(node).type;
+    }
+
     static TensorInfo tensorInfo(NodeInfo node) {
         if (!(node.getInfo() instanceof TensorInfo info)) {
             throw new IllegalArgumentException("model value " + node.getName() + " is not a tensor");
