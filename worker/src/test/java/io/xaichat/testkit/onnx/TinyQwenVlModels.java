@@ -63,7 +63,7 @@ public final class TinyQwenVlModels {
         return m;
     }
 
-    static OnnxModelWriter decoder(Random rng) {
+    public static OnnxModelWriter decoder(Random rng) {
         OnnxModelWriter m = new OnnxModelWriter("decoder_model_merged");
         m.input("inputs_embeds", OnnxType.FLOAT, "batch", "seq", HIDDEN);
         m.input("attention_mask", OnnxType.INT64, "batch", "total");
