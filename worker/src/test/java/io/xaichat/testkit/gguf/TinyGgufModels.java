@@ -5,6 +5,7 @@ import io.xaichat.testkit.gguf.GgufWriter.TensorType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -74,13 +75,16 @@ public final class TinyGgufModels {
         Weights weights = new Weights(spec.seed());
         TensorType m = spec.matrixType();
         int e = spec.embedding(), kv = spec.kvWidth(), ff = spec.feedForward(), v = vocab.size();
-        w.tensor("token_embd.weight", m, weights.random("token_embd.weight", 0.5f), e, v);
+        // Zero rows for the special tokens give them a logit of 0, rarely among the top ones: random weights then
+        // seldom end a generation on their own, so limits and stop strings get exercised.
+        Set<Integer> quiet = Set.of(vocab.endOfText, vocab.imStart, vocab.imEnd);
+        w.tensor("token_embd.weight", m, weights.rows("token_embd.weight", 0.5f, e, quiet), e, v);
         for (int i = 0; i < spec.layers(); i++) {
             String b = "blk." + i + ".";
             w.tensor(b + "attn_norm.weight", TensorType.F32, Weights.ONES, e);
-            w.tensor(b + "attn_q.weight", m, weights.random(b + "attn_q.weight", 0.1f), e, e);
-            w.tensor(b + "attn_k.weight", m, weights.random(b + "attn_k.weight", 0.1f), e, kv);
-            w.tensor(b + "attn_v.weight", m, weights.random(b + "attn_v.weight", 0.1f), e, kv);
+            w.tensor(b + "attn_q.weight", m, weights.random(b + "attn_q.weight", 0.4f), e, e);
+            w.tensor(b + "attn_k.weight", m, weights.random(b + "attn_k.weight", 0.4f), e, kv);
+            w.tensor(b + "attn_v.weight", m, weights.random(b + "attn_v.weight", 0.4f), e, kv);
             if (arch.equals("qwen2")) {
                 w.tensor(b + "attn_q.bias", TensorType.F32, weights.random(b + "attn_q.bias", 0.02f), e);
                 w.tensor(b + "attn_k.bias", TensorType.F32, weights.random(b + "attn_k.bias", 0.02f), kv);
@@ -90,15 +94,15 @@ public final class TinyGgufModels {
                 w.tensor(b + "attn_q_norm.weight", TensorType.F32, Weights.ONES, spec.headDim());
                 w.tensor(b + "attn_k_norm.weight", TensorType.F32, Weights.ONES, spec.headDim());
             }
-            w.tensor(b + "attn_output.weight", m, weights.random(b + "attn_output.weight", 0.1f), e, e);
+            w.tensor(b + "attn_output.weight", m, weights.random(b + "attn_output.weight", 0.4f), e, e);
             w.tensor(b + "ffn_norm.weight", TensorType.F32, Weights.ONES, e);
-            w.tensor(b + "ffn_gate.weight", m, weights.random(b + "ffn_gate.weight", 0.1f), e, ff);
-            w.tensor(b + "ffn_up.weight", m, weights.random(b + "ffn_up.weight", 0.1f), e, ff);
-            w.tensor(b + "ffn_down.weight", m, weights.random(b + "ffn_down.weight", 0.1f), ff, e);
+            w.tensor(b + "ffn_gate.weight", m, weights.random(b + "ffn_gate.weight", 0.4f), e, ff);
+            w.tensor(b + "ffn_up.weight", m, weights.random(b + "ffn_up.weight", 0.4f), e, ff);
+            w.tensor(b + "ffn_down.weight", m, weights.random(b + "ffn_down.weight", 0.4f), ff, e);
         }
         w.tensor("output_norm.weight", TensorType.F32, Weights.ONES, e);
         // qwen2 ties the output projection to the embedding (no output.weight), as Qwen2.5-1.5B does.
-        if (!arch.equals("qwen2")) w.tensor("output.weight", m, weights.random("output.weight", 0.5f), e, v);
+        if (!arch.equals("qwen2")) w.tensor("output.weight", m, weights.rows("output.weight", 0.5f, e, quiet), e, v);
         return w;
     }
 
@@ -107,9 +111,18 @@ public final class TinyGgufModels {
         static final TensorSource ONES = (chunk, n) -> java.util.Arrays.fill(chunk, 0, n, 1f);
 
         TensorSource random(String tensor, float amplitude) {
+            return rows(tensor, amplitude, 1, Set.of());
+        }
+
+        /** Random rows of {@code rowLength} values, except {@code zeroRows}, which are all zero. */
+        TensorSource rows(String tensor, float amplitude, int rowLength, Set<Integer> zeroRows) {
             SplittableRandom random = new SplittableRandom(seed * 31 + tensor.hashCode());
+            long[] position = {0};
             return (chunk, n) -> {
-                for (int i = 0; i < n; i++) chunk[i] = (random.nextFloat() * 2 - 1) * amplitude;
+                for (int i = 0; i < n; i++, position[0]++) {
+                    float value = (random.nextFloat() * 2 - 1) * amplitude;
+                    chunk[i] = !zeroRows.isEmpty() && zeroRows.contains((int) (position[0] / rowLength)) ? 0 : value;
+                }
             };
         }
     }
