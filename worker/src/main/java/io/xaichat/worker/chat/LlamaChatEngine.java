@@ -24,6 +24,7 @@ import io.xaichat.worker.engine.PreparedJob;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Chat completion on a resident GGUF model through java-llama.cpp. The model is checked (GGUF header, supported
@@ -137,8 +138,13 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
         if (given == null) throw new JobFailure(ErrorCode.INVALID_REQUEST, "job " + job.jobId() + " has no request");
         ChatRequest request = withDefaults(given);
         check(request);
-        int promptTokens = promptTokens(promptText(request));
-        checkFits(promptTokens);
+        runLock.lock(); // the tokenizer lives in native memory that close() frees
+        try {
+            ensureOpen();
+            checkFits(promptTokens(promptText(request)));
+        } finally {
+            runLock.unlock();
+        }
 
         ObjectNode material = Json.MAPPER.valueToTree(withoutStream(request));
         material.put("context_length", config.contextLength());
@@ -196,6 +202,10 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
         return new JobFailure(ErrorCode.INVALID_REQUEST, message);
     }
 
+    private void ensureOpen() throws JobFailure {
+        if (closed) throw new JobFailure(ErrorCode.ENGINE_FAILURE, "the chat engine for " + modelId + " is closed");
+    }
+
     private void checkFits(int promptTokens) throws JobFailure {
         int limit = config.promptLimit();
         if (promptTokens > limit) {
@@ -232,7 +242,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
     public EngineResult run(PreparedJob<ChatRequest> job, ChunkSink sink) throws JobFailure {
         runLock.lock();
         try {
-            if (closed) throw new JobFailure(ErrorCode.ENGINE_FAILURE, "the chat engine for " + modelId + " is closed");
+            ensureOpen();
             ChatRequest r = job.request();
             String prompt = promptText(r);
             int promptTokens = promptTokens(prompt);
@@ -264,13 +274,11 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
                                   int limit, ChunkSink sink) throws JobFailure {
         StringBuilder text = new StringBuilder();
         CompletionTokenCounter counter = new CompletionTokenCounter(this::tokenCount);
-        LlamaIterator pieces = null;
+        LlamaIterator pieces = callNative(job, () -> model.generate(params).iterator());
+        inferences.incrementAndGet();
         try {
-            pieces = callNative(job, () -> model.generate(params).iterator());
-            inferences.incrementAndGet();
             while (pieces.hasNext()) {
-                LlamaIterator it = pieces;
-                LlamaOutput out = callNative(job, it::next);
+                LlamaOutput out = callNative(job, pieces::next);
                 boolean last = !pieces.hasNext(); // the closing result carries no token
                 if (!out.text.isEmpty()) {
                     text.append(out.text);
@@ -279,7 +287,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
                 if (!last) counter.piece(out.text);
             }
         } finally {
-            if (pieces != null && pieces.hasNext()) pieces.cancel(); // failed midway: free the slot for the next job
+            if (pieces.hasNext()) pieces.cancel(); // failed midway: free the slot for the next job
         }
         int completion = counter.tokens(limit);
         String finish = completion >= limit ? "length" : "stop";
@@ -287,7 +295,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
     }
 
     /** Runs a native call; java-llama.cpp's LlamaException is package-private, so any RuntimeException counts. */
-    private static <T> T callNative(PreparedJob<ChatRequest> job, java.util.function.Supplier<T> call) throws JobFailure {
+    private static <T> T callNative(PreparedJob<ChatRequest> job, Supplier<T> call) throws JobFailure {
         try {
             return call.get();
         } catch (RuntimeException e) {

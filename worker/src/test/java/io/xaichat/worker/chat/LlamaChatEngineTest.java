@@ -79,12 +79,17 @@ class LlamaChatEngineTest {
 
     @Test
     void llamaModelLoadsAndGenerates() throws JobFailure {
-        try (LlamaChatEngine llama = new LlamaChatEngine(config(TinyGgufModels.llama(dir)))) {
-            EngineResult r = run(llama, ChatRequest.ofPrompt("Once upon a time").withTemperature(0).withMaxTokens(6));
+        LlamaChatEngine llama = new LlamaChatEngine(config(TinyGgufModels.llama(dir)));
+        ChatRequest request = ChatRequest.ofPrompt("Once upon a time").withTemperature(0).withMaxTokens(6);
+        PreparedJob<ChatRequest> prepared = prepare(llama, request);
+        EngineResult r = llama.run(prepared, ChunkSink.NONE);
+        llama.close();
 
-            assertThat(r.usage().completionTokens()).isBetween(1, 6);
-            assertThat(llama.inferenceCount()).isEqualTo(1);
-        }
+        assertThat(r.usage().completionTokens()).isBetween(1, 6);
+        assertThat(llama.inferenceCount()).isEqualTo(1);
+        assertThatThrownBy(() -> llama.run(prepared, ChunkSink.NONE)).hasMessageContaining("is closed");
+        assertThatThrownBy(() -> prepare(llama, request))
+                .isInstanceOfSatisfying(JobFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.ENGINE_FAILURE));
     }
 
     @Test
@@ -142,16 +147,19 @@ class LlamaChatEngineTest {
         assertThat(prepare(qwen2, hello().withTemperature(0.7)).deterministic()).isFalse();
     }
 
-    @Test
-    void streamedPiecesMakeUpTheOutput() throws JobFailure {
-        List<String> pieces = new ArrayList<>();
-        ChunkSink sink = new ChunkSink() {
+    private static ChunkSink recordingTo(List<String> pieces) {
+        return new ChunkSink() {
             @Override public void text(String delta) { pieces.add(delta); }
             @Override public void progress(int step, int steps) {}
         };
+    }
+
+    @Test
+    void streamedPiecesMakeUpTheOutput() throws JobFailure {
+        List<String> pieces = new ArrayList<>();
         ChatRequest request = hello().withTemperature(1.0).withSeed(5).withMaxTokens(20).withStream(true);
 
-        EngineResult r = run(qwen2, request, sink);
+        EngineResult r = run(qwen2, request, recordingTo(pieces));
 
         assertThat(pieces).hasSizeGreaterThan(1);
         assertThat(String.join("", pieces)).isEqualTo(text(r));
@@ -161,12 +169,8 @@ class LlamaChatEngineTest {
     @Test
     void nothingIsStreamedWhenNotAsked() throws JobFailure {
         List<String> pieces = new ArrayList<>();
-        ChunkSink sink = new ChunkSink() {
-            @Override public void text(String delta) { pieces.add(delta); }
-            @Override public void progress(int step, int steps) {}
-        };
 
-        run(qwen2, hello().withTemperature(0).withMaxTokens(4), sink);
+        run(qwen2, hello().withTemperature(0).withMaxTokens(4), recordingTo(pieces));
 
         assertThat(pieces).isEmpty();
     }
