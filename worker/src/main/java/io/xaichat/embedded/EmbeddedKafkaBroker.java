@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class EmbeddedKafkaBroker implements AutoCloseable {
+public final class EmbeddedKafkaBroker extends LocalServer {
 
     /** Large enough for generated images, which are several MB once base64-encoded in a result. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -56,9 +56,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int port;
     private int controllerPort;
     private Path logDir;
-    private boolean ownsLogDir;
     private KafkaRaftServer server;
-    private boolean closed;
 
     private EmbeddedKafkaBroker(Builder builder) {
         this.requestedPort = builder.port;
@@ -80,19 +78,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * Starts the broker and returns once it accepts clients. The first start chooses the ports and the log
      * directory; later starts reuse both.
      */
+    @Override
     public synchronized EmbeddedKafkaBroker start() {
-        if (closed) {
-            throw new IllegalStateException("Kafka broker was closed; build a new EmbeddedKafkaBroker");
-        }
-        if (server != null) {
-            return this;
-        }
+        startIfStopped();
+        return this;
+    }
+
+    @Override
+    void launch() {
         if (logDir == null) {
             resolveDirectoryAndPorts();
         }
+        // Kafka would log ~200 lines of stack traces for a taken port before failing; say it in one line.
+        FreePorts.requireFree(port, "Kafka broker");
         long began = System.nanoTime();
-        Properties props = brokerProperties(nodeId());
-        KafkaConfig config = KafkaConfig.fromProps(props, false);
+        KafkaConfig config = KafkaConfig.fromProps(brokerProperties(nodeId()), false);
         if (!Files.exists(logDir.resolve(META_PROPERTIES))) {
             format(config);
         }
@@ -100,36 +100,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             started.startup();
         } catch (RuntimeException e) {
-            shutdownQuietly(started);
-            throw new IllegalStateException("Kafka broker failed to start on " + bootstrapServers()
-                    + " (controller port " + controllerPort + ", log dir " + logDir + "): " + e.getMessage(), e);
+            IllegalStateException failure = new IllegalStateException("Kafka broker failed to start on "
+                    + bootstrapServers() + " (controller port " + controllerPort + ", log dir " + logDir + "): "
+                    + e.getMessage(), e);
+            try {
+                shutdown(started);
+            } catch (RuntimeException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
         }
         server = started;
         log.info("Kafka broker listening on {} (log dir {}) after {} ms",
                 bootstrapServers(), logDir, (System.nanoTime() - began) / 1_000_000);
-        return this;
     }
 
-    /** Stops the broker and keeps its log directory, so a later {@link #start()} serves the same data. */
-    public synchronized void stop() {
-        if (server == null) {
-            return;
-        }
+    /** Keeps the log directory, so a later {@link #start()} serves the same data. */
+    @Override
+    void halt() {
         KafkaRaftServer stopping = server;
         server = null;
-        stopping.shutdown();
-        stopping.awaitShutdown();
-        log.info("Kafka broker on {} stopped", bootstrapServers());
+        shutdown(stopping);
     }
 
-    /** Stops and starts again on the same ports and log directory. */
-    public synchronized void restart() {
-        stop();
-        start();
-    }
-
-    public synchronized boolean isRunning() {
-        return server != null;
+    @Override
+    String description() {
+        return "Kafka broker on " + bootstrapServers();
     }
 
     /** {@code 127.0.0.1:PORT}; valid once the broker has been started at least once. */
@@ -152,30 +148,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return maxMessageBytes;
     }
 
-    /** Stops the broker and deletes the log directory if this broker created it. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        try {
-            stop();
-        } finally {
-            closed = true;
-            if (ownsLogDir && logDir != null) {
-                Directories.deleteRecursively(logDir);
-            }
-        }
-    }
-
     private void resolveDirectoryAndPorts() {
         try {
             if (requestedLogDir != null) {
                 logDir = Files.createDirectories(requestedLogDir).toAbsolutePath();
-                ownsLogDir = false;
             } else {
                 logDir = Files.createTempDirectory("xaichat-kafka-");
-                ownsLogDir = true;
+                deleteOnClose(logDir);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create Kafka log directory "
@@ -260,13 +239,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static void shutdownQuietly(KafkaRaftServer server) {
-        try {
-            server.shutdown();
-            server.awaitShutdown();
-        } catch (RuntimeException e) {
-            log.warn("Kafka broker did not shut down cleanly after a failed start", e);
-        }
+    private static void shutdown(KafkaRaftServer server) {
+        server.shutdown();
+        server.awaitShutdown();
     }
 
     /** Options for an {@link EmbeddedKafkaBroker}. */

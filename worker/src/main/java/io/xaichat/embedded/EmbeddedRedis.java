@@ -21,7 +21,7 @@ import redis.embedded.core.ExecutableProvider;
  * }
  * }</pre>
  */
-public final class EmbeddedRedis implements AutoCloseable {
+public final class EmbeddedRedis extends LocalServer {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
     // The server's own stdout/stderr; WARN by default in logback.xml, DEBUG shows it.
@@ -32,7 +32,6 @@ public final class EmbeddedRedis implements AutoCloseable {
     private Path workDir;
     private Path binary;
     private RedisServer server;
-    private boolean closed;
 
     private EmbeddedRedis(int port) {
         this.requestedPort = port;
@@ -52,21 +51,24 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     /** Starts redis-server and returns once it accepts connections; later starts reuse the same port. */
+    @Override
     public synchronized EmbeddedRedis start() {
-        if (closed) {
-            throw new IllegalStateException("Redis was closed; create a new EmbeddedRedis");
-        }
-        if (server != null) {
-            return this;
-        }
+        startIfStopped();
+        return this;
+    }
+
+    @Override
+    void launch() {
         try {
             if (workDir == null) {
                 workDir = Files.createTempDirectory("xaichat-redis-");
+                deleteOnClose(workDir);
                 // Our own copy of the bundled binary: the library's default extracts a new one per server into
                 // a temp dir that is removed only at JVM exit.
                 binary = ExecutableProvider.newJarResourceProvider(workDir.toFile()).get().toPath();
                 port = requestedPort != 0 ? requestedPort : FreePorts.loopback();
             }
+            FreePorts.requireFree(port, "Redis");
             RedisServer started = new RedisServer(port, commandLine(), false,
                     serverOutput::debug, serverOutput::warn);
             started.start();
@@ -75,14 +77,11 @@ public final class EmbeddedRedis implements AutoCloseable {
             throw new UncheckedIOException("Cannot start redis-server on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
         log.info("Redis listening on {}", url());
-        return this;
     }
 
-    /** Ends the server process (its data is gone: there is no persistence). */
-    public synchronized void stop() {
-        if (server == null) {
-            return;
-        }
+    /** Ends the server process; its data is gone (there is no persistence). */
+    @Override
+    void halt() {
         RedisServer stopping = server;
         server = null;
         try {
@@ -90,11 +89,11 @@ public final class EmbeddedRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot stop redis-server on 127.0.0.1:" + port, e);
         }
-        log.info("Redis on {} stopped", url());
     }
 
-    public synchronized boolean isRunning() {
-        return server != null && server.isActive();
+    @Override
+    String description() {
+        return "Redis on " + url();
     }
 
     /** {@code redis://127.0.0.1:PORT}; valid once started at least once. */
@@ -107,22 +106,6 @@ public final class EmbeddedRedis implements AutoCloseable {
             throw new IllegalStateException("Redis has not been started yet; call start() first");
         }
         return port;
-    }
-
-    /** Stops the server and deletes its working directory (the extracted binary). */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        try {
-            stop();
-        } finally {
-            closed = true;
-            if (workDir != null) {
-                Directories.deleteRecursively(workDir);
-            }
-        }
     }
 
     /** Package-visible for the tests that check cleanup. */

@@ -31,4 +31,14 @@ final class FreePorts {
         }
         return port;
     }
+
+    /** Fails with a message naming {@code server} when {@code port} on 127.0.0.1 is already taken. */
+    static void requireFree(int port, String server) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            probe.getLocalPort(); // bound: the port is free
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start " + server + ": port " + port
+                    + " on 127.0.0.1 is in use (" + e.getMessage() + "); choose another port or 0 for a free one", e);
+        }
+    }
 }

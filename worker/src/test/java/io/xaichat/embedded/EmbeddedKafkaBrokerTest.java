@@ -103,6 +103,18 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void aBusyPortFailsTheStartWithAMessageNamingIt() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(taken.getLocalPort()).build()) {
+            assertThatThrownBy(broker::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("Cannot start Kafka broker: port " + taken.getLocalPort() + " on 127.0.0.1 is in use"
+                            + " (Address already in use); choose another port or 0 for a free one");
+            assertThat(broker.isRunning()).isFalse();
+        }
+    }
+
+    @Test
     void rejectsPortsOutsideTheTcpRange() {
         assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().port(70000))
                 .isInstanceOf(IllegalArgumentException.class)

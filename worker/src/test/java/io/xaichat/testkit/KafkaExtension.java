@@ -2,8 +2,6 @@ package io.xaichat.testkit;
 
 import io.xaichat.embedded.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -20,31 +18,22 @@ import org.testcontainers.utility.DockerImageName;
  * }
  * }</pre>
  */
-public final class KafkaExtension implements ParameterResolver {
+public final class KafkaExtension extends SharedServerExtension<KafkaHandle> {
 
     /** Same version as the clients and the embedded broker. */
     static final DockerImageName IMAGE = DockerImageName.parse("apache/kafka:4.1.1");
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaExtension.class);
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == KafkaHandle.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return shared(context);
+    public KafkaExtension() {
+        super(KafkaHandle.class);
     }
 
     /** The shared broker, for extensions and lifecycle methods that cannot take parameters. */
     public static KafkaHandle shared(ExtensionContext context) {
-        // The root store lives for the whole test run; JUnit closes AutoCloseable values at its end.
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(KafkaHandle.class, key -> startBroker(), KafkaHandle.class);
+        return new KafkaExtension().handle(context);
     }
 
-    private static KafkaHandle startBroker() {
+    @Override
+    KafkaHandle startServer() {
         if (Docker.available()) {
             KafkaContainer container = new KafkaContainer(IMAGE)
                     .withEnv("KAFKA_MESSAGE_MAX_BYTES", Integer.toString(EmbeddedKafkaBroker.DEFAULT_MAX_MESSAGE_BYTES))

@@ -33,20 +33,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * }
  * }</pre>
  */
-public final class KafkaHandle implements AutoCloseable {
+public final class KafkaHandle extends ServerHandle {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final String bootstrapServers;
-    private final EmbeddedKafkaBroker embedded;
-    private final AutoCloseable owned;
     private Admin admin;
     private KafkaProducer<String, byte[]> producer;
 
     private KafkaHandle(String bootstrapServers, EmbeddedKafkaBroker embedded, AutoCloseable owned) {
+        super(bootstrapServers, embedded, owned);
         this.bootstrapServers = bootstrapServers;
-        this.embedded = embedded;
-        this.owned = owned;
     }
 
     /** Wraps a broker the caller owns: closing the handle closes only its admin client, not the broker. */
@@ -115,25 +112,6 @@ public final class KafkaHandle implements AutoCloseable {
         return TopicReader.open(bootstrapServers, topic);
     }
 
-    /** True for the in-process broker, which supports {@link #stop()}, {@link #start()} and {@link #restart()}. */
-    public boolean isEmbedded() {
-        return embedded != null;
-    }
-
-    /** Stops the broker, keeping its data. Only for a broker the test owns (see the class comment). */
-    public void stop() {
-        embedded().stop();
-    }
-
-    public void start() {
-        embedded().start();
-    }
-
-    /** Stops and starts the broker on the same port and log directory. */
-    public void restart() {
-        embedded().restart();
-    }
-
     @Override
     public synchronized void close() throws Exception {
         try {
@@ -146,9 +124,7 @@ public final class KafkaHandle implements AutoCloseable {
                 admin = null;
             }
         } finally {
-            if (owned != null) {
-                owned.close();
-            }
+            super.close();
         }
     }
 
@@ -165,13 +141,5 @@ public final class KafkaHandle implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while trying to " + action, e);
         }
-    }
-
-    private EmbeddedKafkaBroker embedded() {
-        if (embedded == null) {
-            throw new UnsupportedOperationException("Broker " + bootstrapServers
-                    + " runs in a container; stop/start/restart work only on an EmbeddedKafkaBroker");
-        }
-        return embedded;
     }
 }

@@ -2,8 +2,6 @@ package io.xaichat.testkit;
 
 import io.xaichat.embedded.EmbeddedRedis;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -13,31 +11,23 @@ import org.testcontainers.utility.DockerImageName;
  * {@link EmbeddedRedis}. Tests use {@link Names#unique} keys or prefixes; fault tests create their own
  * {@link EmbeddedRedis}.
  */
-public final class RedisExtension implements ParameterResolver {
+public final class RedisExtension extends SharedServerExtension<RedisHandle> {
 
     static final DockerImageName IMAGE = DockerImageName.parse("redis:7-alpine");
     static final String URL_VARIABLE = "REDIS_URL";
     private static final int REDIS_PORT = 6379;
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RedisExtension.class);
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == RedisHandle.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return shared(context);
+    public RedisExtension() {
+        super(RedisHandle.class);
     }
 
     /** The shared Redis, for extensions and lifecycle methods that cannot take parameters. */
     public static RedisHandle shared(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(RedisHandle.class, key -> startRedis(), RedisHandle.class);
+        return new RedisExtension().handle(context);
     }
 
-    private static RedisHandle startRedis() {
+    @Override
+    RedisHandle startServer() {
         if (Docker.available()) {
             GenericContainer<?> container = new GenericContainer<>(IMAGE).withExposedPorts(REDIS_PORT);
             container.start();
