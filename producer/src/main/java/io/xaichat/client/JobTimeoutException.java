@@ -1,0 +1,24 @@
+package io.xaichat.client;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/** No result arrived for a job within its timeout; the job may still be computed, its late answer is dropped. */
+public final class JobTimeoutException extends TimeoutException {
+    private final String jobId;
+    private final Duration timeout;
+
+    public JobTimeoutException(String jobId, Duration timeout, String replyTopic) {
+        super("no result for job " + jobId + " within " + Durations.format(timeout) + " on reply topic " + replyTopic);
+        this.jobId = jobId;
+        this.timeout = timeout;
+    }
+
+    public String jobId() {
+        return jobId;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+}
