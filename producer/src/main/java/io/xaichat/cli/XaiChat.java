@@ -1,0 +1,26 @@
+package io.xaichat.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code xaichat} command line; each feature is a subcommand. */
+@Command(name = "xaichat", mixinStandardHelpOptions = true, version = "xaichat 0.1.0",
+        description = "Submit chat, vision and image jobs to XAIChat Batch and manage its model files.",
+        subcommands = {ModelsCommand.class})
+public final class XaiChat implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
+    }
+
+    public static void main(String[] args) {
+        // Exit explicitly: native libraries used by other subcommands can leave non-daemon threads behind.
+        System.exit(new CommandLine(new XaiChat()).execute(args));
+    }
+}
