@@ -9,9 +9,14 @@ public final class JobTimeoutException extends TimeoutException {
     private final Duration timeout;
 
     public JobTimeoutException(String jobId, Duration timeout, String replyTopic) {
-        super("no result for job " + jobId + " within " + Durations.format(timeout) + " on reply topic " + replyTopic);
+        super("no result for job " + jobId + " within " + readable(timeout) + " on reply topic " + replyTopic);
         this.jobId = jobId;
         this.timeout = timeout;
+    }
+
+    /** {@code 10m}, {@code 1h30m}, {@code 2.5s} rather than ISO-8601's {@code PT10M}. */
+    private static String readable(Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
     public String jobId() {
