@@ -1,0 +1,69 @@
+package io.xaichat.worker.onnx;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/** Picks the next token from logits: greedy, or seeded sampling with temperature, top-k and top-p. */
+final class Sampler {
+    private final GenerationSettings settings;
+    private final SplittableRandom random;
+
+    Sampler(GenerationSettings settings) {
+        this.settings = settings;
+        this.random = new SplittableRandom(settings.seed());
+    }
+
+    int next(float[] logits) {
+        return settings.greedy() ? argmax(logits) : sample(logits);
+    }
+
+    static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best]) best = i;
+        }
+        return best;
+    }
+
+    private int sample(float[] logits) {
+        int[] order = descending(logits);
+        int keep = settings.topK() > 0 ? Math.min(settings.topK(), order.length) : order.length;
+        double max = logits[order[0]];
+        double[] probs = new double[keep];
+        double total = 0;
+        for (int i = 0; i < keep; i++) {
+            probs[i] = Math.exp((logits[order[i]] - max) / settings.temperature());
+            total += probs[i];
+        }
+        // Nucleus: the smallest prefix whose mass reaches top_p (at least one token).
+        double mass = 0;
+        int nucleus = 0;
+        while (nucleus < keep) {
+            mass += probs[nucleus] / total;
+            nucleus++;
+            if (mass >= settings.topP()) break;
+        }
+        double kept = 0;
+        for (int i = 0; i < nucleus; i++) kept += probs[i];
+        double draw = random.nextDouble() * kept;
+        for (int i = 0; i < nucleus; i++) {
+            draw -= probs[i];
+            if (draw < 0) return order[i];
+        }
+        return order[nucleus - 1];
+    }
+
+    /** Token ids by falling logit (ties by rising id), via one primitive sort of (logit, id) keys. */
+    private static int[] descending(float[] logits) {
+        long[] keys = new long[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            int bits = Float.floatToIntBits(logits[i]);
+            bits ^= (bits >> 31) & 0x7fffffff; // order-preserving int for negative floats too
+            keys[i] = ((long) ~bits << 32) | i; // ~ makes the ascending sort descending in logit
+        }
+        Arrays.sort(keys);
+        int[] order = new int[logits.length];
+        for (int i = 0; i < keys.length; i++) order[i] = (int) keys[i];
+        return order;
+    }
+}

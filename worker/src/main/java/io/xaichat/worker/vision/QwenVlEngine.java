@@ -1,0 +1,361 @@
+package io.xaichat.worker.vision;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.xaichat.schema.ErrorCode;
+import io.xaichat.schema.JobEnvelope;
+import io.xaichat.schema.JobKind;
+import io.xaichat.schema.Json;
+import io.xaichat.schema.Usage;
+import io.xaichat.schema.VisionRequest;
+import io.xaichat.worker.engine.ChunkSink;
+import io.xaichat.worker.engine.Engine;
+import io.xaichat.worker.engine.EngineResult;
+import io.xaichat.worker.engine.JobFailure;
+import io.xaichat.worker.engine.PreparedJob;
+import io.xaichat.worker.onnx.Generation;
+import io.xaichat.worker.onnx.GenerationSettings;
+import io.xaichat.worker.onnx.HfTokenizer;
+import io.xaichat.worker.onnx.OnnxCausalLmDecoder;
+import io.xaichat.worker.onnx.OnnxSessions;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.LongBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Qwen2-VL (onnx-community export) answering a question about an image: preprocess the image into patches, encode
+ * them with {@code vision_encoder}, embed the ChatML prompt with {@code embed_tokens}, put the image features in
+ * place of the {@code <|image_pad|>} tokens, then decode with M-RoPE positions through {@code decoder_model_merged}.
+ */
+public final class QwenVlEngine implements Engine<VisionRequest> {
+    private static final String DEFAULT_SYSTEM = "You are a helpful assistant.";
+
+    private final VisionEngineConfig config;
+    private final OnnxSessions sessions;
+    private final OrtSession visionEncoder;
+    private final OrtSession embedTokens;
+    private final OrtSession decoderSession;
+    private final OnnxCausalLmDecoder decoder;
+    private final HfTokenizer tokenizer;
+    private final QwenVlImageProcessor processor;
+    private final ImageInput imageInput;
+    private final ChatMlPrompt prompt;
+    private final Set<Long> stopTokens;
+    private final String digest;
+    private final AtomicLong inferences = new AtomicLong();
+
+    private QwenVlEngine(VisionEngineConfig config, OnnxSessions sessions, OrtSession visionEncoder,
+                         OrtSession embedTokens, OrtSession decoderSession, HfTokenizer tokenizer,
+                         QwenVlImageProcessor processor) throws OrtException, IOException {
+        this.config = config;
+        this.sessions = sessions;
+        this.visionEncoder = visionEncoder;
+        this.embedTokens = embedTokens;
+        this.decoderSession = decoderSession;
+        this.decoder = new OnnxCausalLmDecoder(sessions.environment(), decoderSession);
+        if (!decoder.takesEmbeddings() || decoder.positionRows() != 3) {
+            throw new IllegalArgumentException("decoder of " + config.modelDir() + " must take inputs_embeds and "
+                    + "3-row M-RoPE position_ids; it takes " + (decoder.takesEmbeddings() ? "embeddings" : "token ids")
+                    + " and " + decoder.positionRows() + " position rows");
+        }
+        this.tokenizer = tokenizer;
+        this.processor = processor;
+        this.imageInput = new ImageInput(config.inputDir(), config.maxImageBytes(), config.maxImagePixels());
+        this.prompt = new ChatMlPrompt(tokenizer);
+        this.stopTokens = stopTokens(config.modelDir(), tokenizer);
+        this.digest = modelDigest(config);
+    }
+
+    /** Opens the three sessions and the tokenizer; fails with a message naming any missing file. */
+    public static QwenVlEngine load(VisionEngineConfig config) throws IOException, OrtException {
+        for (String name : List.of("vision_encoder", "embed_tokens", "decoder_model_merged")) {
+            if (!Files.isRegularFile(config.onnxFile(name))) {
+                throw new IOException("vision model file missing: " + config.onnxFile(name)
+                        + " (variant '" + config.variant() + "')");
+            }
+        }
+        QwenVlImageProcessor processor = new QwenVlImageProcessor(
+                PreprocessorConfig.read(config.modelDir(), config.minPixels(), config.maxPixels()));
+        OnnxSessions sessions = new OnnxSessions(config.threads(), config.cpus());
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            HfTokenizer tokenizer = track(opened, HfTokenizer.load(config.modelDir().resolve("tokenizer.json")));
+            OrtSession vision = track(opened, sessions.open(config.onnxFile("vision_encoder")));
+            OrtSession embed = track(opened, sessions.open(config.onnxFile("embed_tokens")));
+            OrtSession decoder = track(opened, sessions.open(config.onnxFile("decoder_model_merged")));
+            return new QwenVlEngine(config, sessions, vision, embed, decoder, tokenizer, processor);
+        } catch (IOException | OrtException | RuntimeException e) {
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.VISION;
+    }
+
+    @Override
+    public String modelId() {
+        return config.modelId();
+    }
+
+    @Override
+    public String modelDigest() {
+        return digest;
+    }
+
+    @Override
+    public PreparedJob<VisionRequest> prepare(JobEnvelope job) throws JobFailure {
+        VisionRequest request;
+        try {
+            request = Json.convert(job.request(), VisionRequest.class);
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure(ErrorCode.INVALID_REQUEST, "vision request does not parse: " + e.getMessage(), e);
+        }
+        if (request == null) throw new JobFailure(ErrorCode.INVALID_REQUEST, "vision request is empty");
+        if (request.question() == null || request.question().isBlank()) {
+            throw new JobFailure(ErrorCode.INVALID_REQUEST, "vision request needs a non-empty question");
+        }
+        for (String text : new String[] {request.question(), request.system()}) {
+            String special = text == null ? null : tokenizer.specialTokenIn(text);
+            if (special != null) {
+                throw new JobFailure(ErrorCode.INVALID_REQUEST, "question and system must not contain the special "
+                        + "token '" + special + "': it would break the chat template");
+            }
+        }
+        GenerationSettings settings = settings(request, 0);
+        byte[] bytes = imageInput.bytes(request.image());
+        BufferedImage image = imageInput.decode(bytes);
+        QwenVlImageProcessor.Size size;
+        try {
+            size = processor.targetSize(image.getHeight(), image.getWidth());
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure(ErrorCode.INPUT_REJECTED, e.getMessage(), e);
+        }
+        boolean deterministic = settings.greedy() || request.seed() != null;
+
+        ObjectNode material = Json.MAPPER.createObjectNode();
+        material.put("image_sha256", sha256(bytes));
+        material.put("question", request.question());
+        material.put("system", systemText(request));
+        material.put("max_tokens", settings.maxTokens());
+        material.put("temperature", settings.temperature());
+        if (!settings.greedy()) {
+            material.put("top_p", settings.topP());
+            material.put("top_k", settings.topK());
+            if (request.seed() != null) material.put("seed", request.seed());
+        }
+        material.set("stop", Json.MAPPER.valueToTree(settings.stop()));
+        material.put("min_pixels", processor.settings().minPixels());
+        material.put("max_pixels", processor.settings().maxPixels());
+        material.put("resized", size.width() + "x" + size.height());
+
+        // Carry the exact bytes that were checked, so run() sees the same image even if the file changes.
+        VisionRequest checked = new VisionRequest(
+                new VisionRequest.ImageSource(Base64.getEncoder().encodeToString(bytes), null),
+                request.question(), request.system(), request.maxTokens(), request.temperature(), request.topP(),
+                request.topK(), request.seed(), request.stop(), request.stream());
+        return new PreparedJob<>(job, checked, material, deterministic, request.streaming());
+    }
+
+    @Override
+    public EngineResult run(PreparedJob<VisionRequest> job, ChunkSink sink) throws JobFailure {
+        VisionRequest request = job.request();
+        long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
+        GenerationSettings settings = settings(request, seed);
+        BufferedImage image = imageInput.decode(imageInput.bytes(request.image()));
+        QwenVlImageProcessor.Patches patches;
+        try {
+            patches = processor.process(image);
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure(ErrorCode.INPUT_REJECTED, e.getMessage(), e);
+        }
+        try {
+            float[] features = encodeImage(patches);
+            long[] ids = prompt.tokens(systemText(request), request.question(), patches.imageTokens());
+            int m = patches.mergeSize();
+            MRope.Positions positions = MRope.forPrompt(ids, prompt.imagePad(),
+                    List.of(new MRope.Grid(patches.gridT(), patches.gridH() / m, patches.gridW() / m)));
+            OnnxTensor embeds = promptEmbeddings(ids, features);
+            Generation out = decoder.generate(
+                    new OnnxCausalLmDecoder.Prompt(embeds, ids.length, positions.ids(), positions.next()),
+                    this::embedToken, tokenizer, stopTokens, settings, job.streaming(), sink);
+            inferences.incrementAndGet();
+            return new EngineResult(TextNode.valueOf(out.text()),
+                    new Usage(out.promptTokens(), out.completionTokens()), out.finishReason());
+        } catch (OrtException | RuntimeException e) {
+            throw new JobFailure(ErrorCode.ENGINE_FAILURE, "vision inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    private GenerationSettings settings(VisionRequest r, long seed) throws JobFailure {
+        try {
+            return new GenerationSettings(
+                    r.maxTokens() != null ? r.maxTokens() : config.defaultMaxTokens(),
+                    r.temperature() != null ? r.temperature() : 0.0,
+                    r.topP() != null ? r.topP() : 1.0,
+                    r.topK() != null ? r.topK() : 0,
+                    seed, r.stop());
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure(ErrorCode.INVALID_REQUEST, e.getMessage(), e);
+        }
+    }
+
+    private static String systemText(VisionRequest r) {
+        return r.system() != null ? r.system() : DEFAULT_SYSTEM;
+    }
+
+    /** image_features [tokens, hidden] as floats. */
+    private float[] encodeImage(QwenVlImageProcessor.Patches patches) throws OrtException {
+        var env = sessions.environment();
+        OnnxJavaType pixelType = OnnxCausalLmDecoder.tensorType(visionEncoder.getInputInfo().get("pixel_values"));
+        try (OnnxTensor pixels = OnnxCausalLmDecoder.floatTensor(env, patches.pixelValues(),
+                     new long[] {patches.rows(), patches.rowLength()}, pixelType);
+             OnnxTensor grid = OnnxTensor.createTensor(env, LongBuffer.wrap(
+                     new long[] {patches.gridT(), patches.gridH(), patches.gridW()}), new long[] {1, 3});
+             OrtSession.Result result = visionEncoder.run(Map.of("pixel_values", pixels, "grid_thw", grid))) {
+            float[] features = OnnxCausalLmDecoder.floats((OnnxTensor) result.get(0));
+            long expectedRows = patches.imageTokens();
+            if (features.length % expectedRows != 0) {
+                throw new IllegalStateException("vision encoder returned " + features.length + " values for "
+                        + expectedRows + " image tokens");
+            }
+            return features;
+        }
+    }
+
+    /** Embeddings of the prompt with the image features in place of the image pad tokens. */
+    private OnnxTensor promptEmbeddings(long[] ids, float[] features) throws OrtException {
+        float[] embeds;
+        try (OnnxTensor input = OnnxTensor.createTensor(sessions.environment(), LongBuffer.wrap(ids),
+                     new long[] {1, ids.length});
+             OrtSession.Result result = embedTokens.run(Map.of("input_ids", input))) {
+            embeds = OnnxCausalLmDecoder.floats((OnnxTensor) result.get(0));
+        }
+        int hidden = embeds.length / ids.length;
+        if (features.length % hidden != 0) {
+            throw new IllegalStateException("image features do not have the text hidden size " + hidden);
+        }
+        int row = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == prompt.imagePad()) {
+                System.arraycopy(features, row++ * hidden, embeds, i * hidden, hidden);
+            }
+        }
+        if (row * hidden != features.length) {
+            throw new IllegalStateException("prompt has " + row + " image pad tokens but the encoder returned "
+                    + features.length / hidden + " feature rows");
+        }
+        return OnnxCausalLmDecoder.floatTensor(sessions.environment(), embeds,
+                new long[] {1, ids.length, hidden}, decoder.inputType());
+    }
+
+    /** One generated token's embedding straight from embed_tokens: it stays a native tensor. */
+    private OnnxTensor embedToken(long id) throws OrtException {
+        try (OnnxTensor input = OnnxTensor.createTensor(sessions.environment(), LongBuffer.wrap(new long[] {id}),
+                new long[] {1, 1})) {
+            OrtSession.Result result = embedTokens.run(Map.of("input_ids", input));
+            OnnxValue value = result.get(0);
+            if (((OnnxTensor) value).getInfo().type != decoder.inputType()) {
+                try (result) {
+                    float[] v = OnnxCausalLmDecoder.floats((OnnxTensor) value);
+                    return OnnxCausalLmDecoder.floatTensor(sessions.environment(), v, new long[] {1, 1, v.length},
+                            decoder.inputType());
+                }
+            }
+            return (OnnxTensor) value; // the result holds nothing else; the decoder closes this tensor
+        }
+    }
+
+    private static Set<Long> stopTokens(Path modelDir, HfTokenizer tokenizer) throws IOException {
+        Set<Long> stops = new LinkedHashSet<>();
+        tokenizer.tokenId("<|im_end|>").ifPresent(stops::add);
+        tokenizer.tokenId("<|endoftext|>").ifPresent(stops::add);
+        Path generation = modelDir.resolve("generation_config.json");
+        if (Files.isRegularFile(generation)) {
+            JsonNode eos = Json.tree(Files.readAllBytes(generation)).path("eos_token_id");
+            if (eos.isNumber()) stops.add(eos.asLong());
+            for (JsonNode id : eos) stops.add(id.asLong());
+        }
+        if (stops.isEmpty()) throw new IOException("tokenizer of " + modelDir + " has neither <|im_end|> nor <|endoftext|>");
+        return Set.copyOf(stops);
+    }
+
+    // TODO(lead): use ModelFingerprint
+    private static String modelDigest(VisionEngineConfig config) throws IOException {
+        MessageDigest sha = sha256();
+        List<Path> files = new ArrayList<>(List.of(config.modelDir().resolve("tokenizer.json")));
+        for (String name : List.of("vision_encoder", "embed_tokens", "decoder_model_merged")) {
+            files.add(config.onnxFile(name));
+        }
+        try (Stream<Path> extra = Files.list(config.modelDir())) {
+            extra.filter(p -> p.getFileName().toString().endsWith("config.json")).sorted().forEach(files::add);
+        }
+        for (Path f : files) {
+            String line = f.getFileName() + ":" + Files.size(f) + ":" + Files.getLastModifiedTime(f).toMillis() + "\n";
+            sha.update(line.getBytes(StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public long inferenceCount() {
+        return inferences.get();
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : List.<AutoCloseable>of(decoderSession, embedTokens, visionEncoder, tokenizer)) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing native handles at shutdown; nothing useful to do with a failure
+            }
+        }
+    }
+}
