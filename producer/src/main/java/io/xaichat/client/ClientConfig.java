@@ -19,7 +19,8 @@ import java.util.UUID;
  * @param replyMode {@link ReplyMode#PER_CLIENT}: a reply topic of its own; {@link ReplyMode#SHARED}: the shared
  *     {@code <prefix>.results}, filtered by correlation id
  * @param replyPartitions partitions of a per-client reply topic when this client creates it
- * @param deleteReplyTopicOnClose delete the per-client reply topic on close (it is read from its end anyway)
+ * @param deleteReplyTopicOnClose delete the per-client reply topic on close when every job was answered (it is
+ *     read from its end anyway); kept while answers may still arrive
  * @param timeouts default time to wait for a result, per kind
  */
 public record ClientConfig(

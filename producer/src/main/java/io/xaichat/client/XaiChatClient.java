@@ -229,8 +229,9 @@ public final class XaiChatClient implements AutoCloseable {
     }
 
     /**
-     * Fails the jobs still waiting, stops listening and, for a per-client reply topic configured so, deletes it.
-     * Jobs already sent stay on their job topics and may still be computed.
+     * Fails the jobs still waiting, stops listening and, for a per-client reply topic configured so, deletes it
+     * unless answers may still arrive (jobs unanswered or timed out). Jobs already sent stay on their job topics
+     * and may still be computed.
      */
     @Override
     public void close() {
@@ -243,11 +244,18 @@ public final class XaiChatClient implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timer.shutdownNow();
+        // Answers may still come for jobs that are waiting or timed out; deleting their topic would leave the
+        // workers retrying into a missing topic, so it stays (its retention empties it).
+        boolean answersDue = router.waiting() > 0 || router.stats().timedOut() > 0;
         router.failAll(new IllegalStateException("client " + config.clientId() + " closed before the job was answered"));
         producer.close(Duration.ofSeconds(5));
         consumer.close(Duration.ofSeconds(5));
         if (config.replyMode() == ClientConfig.ReplyMode.PER_CLIENT && config.deleteReplyTopicOnClose()) {
-            new ReplyTopics(admin()).delete(replyTopic);
+            if (answersDue) {
+                log.info("keeping reply topic {}: answers to unanswered jobs may still arrive", replyTopic);
+            } else {
+                new ReplyTopics(admin()).delete(replyTopic);
+            }
         }
     }
 
