@@ -220,25 +220,33 @@ public final class SubmitCommand implements Callable<Integer> {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    static final class KindConverter implements CommandLine.ITypeConverter<JobKind> {
+    /** Reads a wire name ({@code chat}, {@code bypass}) with the enum's own message for unknown values. */
+    private abstract static class WireConverter<T> implements CommandLine.ITypeConverter<T> {
+        private final java.util.function.Function<String, T> fromWire;
+
+        WireConverter(java.util.function.Function<String, T> fromWire) {
+            this.fromWire = fromWire;
+        }
+
         @Override
-        public JobKind convert(String value) {
+        public T convert(String value) {
             try {
-                return JobKind.fromWire(value);
+                return fromWire.apply(value);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }
 
-    static final class CacheConverter implements CommandLine.ITypeConverter<CachePolicy> {
-        @Override
-        public CachePolicy convert(String value) {
-            try {
-                return CachePolicy.fromWire(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
+    static final class KindConverter extends WireConverter<JobKind> {
+        KindConverter() {
+            super(JobKind::fromWire);
+        }
+    }
+
+    static final class CacheConverter extends WireConverter<CachePolicy> {
+        CacheConverter() {
+            super(CachePolicy::fromWire);
         }
     }
 }
