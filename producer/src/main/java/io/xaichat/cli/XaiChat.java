@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** The {@code xaichat} command line; each feature is a subcommand. */
 @Command(name = "xaichat", mixinStandardHelpOptions = true, version = "xaichat 0.1.0",
         description = "Submit chat, vision and image jobs to XAIChat Batch and manage its model files.",
-        subcommands = {ModelsCommand.class})
+        subcommands = {SubmitCommand.class, BulkCommand.class, ModelsCommand.class})
 public final class XaiChat implements Runnable {
 
     @Spec
