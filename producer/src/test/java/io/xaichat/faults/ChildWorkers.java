@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /** Chat workers as child JVMs in one consumer group, sized for fault tests, and the client that feeds them. */
 final class ChildWorkers implements AutoCloseable {
@@ -63,13 +65,24 @@ final class ChildWorkers implements AutoCloseable {
 
     /** Waits until the group has exactly {@code n} members and every partition of the job topic is assigned. */
     ConsumerGroupDescription awaitMembers(Admin admin, int n, Duration timeout) throws Exception {
+        return awaitMembers(admin, n, timeout, PARTITIONS);
+    }
+
+    /** Waits until the group has exactly {@code n} members and all {@code partitions} are assigned. */
+    ConsumerGroupDescription awaitMembers(Admin admin, int n, Duration timeout, int partitions) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         ConsumerGroupDescription group = null;
         while (System.nanoTime() < deadline) {
-            group = describe(admin);
+            try {
+                group = describe(admin);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof GroupIdNotFoundException)) throw e;
+                Thread.sleep(200); // no member has joined yet
+                continue;
+            }
             Collection<MemberDescription> members = group.members();
             int assigned = members.stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
-            if (members.size() == n && assigned == PARTITIONS
+            if (members.size() == n && assigned == partitions
                     && members.stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
                 return group;
             }

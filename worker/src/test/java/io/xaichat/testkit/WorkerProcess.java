@@ -152,6 +152,7 @@ public final class WorkerProcess implements AutoCloseable {
         private final Path logFile;
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> flags = new ArrayList<>();
+        private final List<String> launcher = new ArrayList<>();
         private String maxHeap = "256m";
 
         private Builder(String workerId, Path logFile) {
@@ -166,6 +167,12 @@ public final class WorkerProcess implements AutoCloseable {
 
         public Builder flag(String... args) {
             flags.addAll(List.of(args));
+            return this;
+        }
+
+        /** A command the JVM runs under, e.g. {@code taskset -c 0} to bind the whole process to CPU 0. */
+        public Builder launcher(String... command) {
+            launcher.addAll(List.of(command));
             return this;
         }
 
@@ -187,7 +194,7 @@ public final class WorkerProcess implements AutoCloseable {
         }
 
         public WorkerProcess start() {
-            List<String> command = new ArrayList<>();
+            List<String> command = new ArrayList<>(launcher);
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx" + maxHeap);
             command.add("-XX:+UseSerialGC");
