@@ -81,11 +81,18 @@ public final class JobDecoder {
                 && List.of("chat", "vision", "image").stream().noneMatch(kindNode.asText()::equals)) {
             throw new JobFailure(ErrorCode.UNKNOWN_KIND, "unknown kind '" + kindNode.asText() + "' (expected chat, vision or image)");
         }
-        List<String> problems = validator.validateJob(tree);
+        List<String> problems;
+        JobEnvelope job;
+        try {
+            problems = validator.validateJob(tree);
+            job = problems.isEmpty() ? Json.convert(tree, JobEnvelope.class) : null;
+        } catch (RuntimeException e) {
+            // e.g. a number beyond double range (1e309) makes the validator's const check throw
+            throw new JobFailure(ErrorCode.SCHEMA_VIOLATION, "job does not match job.schema.json: " + e.getMessage(), e);
+        }
         if (!problems.isEmpty()) {
             throw new JobFailure(ErrorCode.SCHEMA_VIOLATION, "job does not match job.schema.json: " + String.join("; ", problems));
         }
-        JobEnvelope job = Json.convert(tree, JobEnvelope.class);
         if (job.kind() != kind) {
             throw new JobFailure(ErrorCode.WRONG_TOPIC, "a " + job.kind().wireName() + " job on " + jobTopic
                     + ", which carries " + kind.wireName() + " jobs");
@@ -100,7 +107,7 @@ public final class JobDecoder {
     // Address of a record we cannot read (yet): Spring-style headers, else the record key.
     private static ReplyAddress addressFromHeaders(ConsumerRecord<String, byte[]> record) {
         String topic = headerText(record, RecordHeaders.REPLY_TOPIC);
-        String jobId = record.key() != null ? record.key()
+        String jobId = record.key() != null && !record.key().isEmpty() ? record.key()
                 : record.topic() + "-" + record.partition() + "@" + record.offset();
         return new ReplyAddress(validTopic(topic) ? topic : null, jobId, correlationId(record, jobId));
     }
