@@ -1,7 +1,10 @@
 package io.xaichat.cli;
 
 import io.xaichat.local.LocalServices;
+import io.xaichat.worker.Worker;
 import io.xaichat.worker.WorkerMain;
+import io.xaichat.worker.engine.Engine;
+import java.util.List;
 import io.xaichat.worker.config.ChatOptions;
 import io.xaichat.worker.config.ConfigException;
 import io.xaichat.worker.config.ImageOptions;
@@ -64,15 +67,23 @@ public final class LocalCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: bulk, submit or worker");
     }
 
-    /** Starts the services; the subcommand's Kafka connection is pointed at them. */
+    /**
+     * Loads the models first (a missing model fails before anything starts), then the services; the subcommand's
+     * Kafka connection is pointed at them.
+     */
     LocalServices start(PrintWriter status) {
         if (synthetic) chat.model(syntheticModel(status));
-        String existingBootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-        String existingRedis = System.getenv("REDIS_URL");
-        return new LocalServices(blank(existingBootstrap), blank(existingRedis), kafkaPort, redisPort, dataDir,
-                (bootstrap, redis) -> WorkerMain.build(worker.connectTo(bootstrap, redis), models, chat, vision, image,
-                        JobListener.NONE),
-                status);
+        List<Engine<?>> engines = WorkerMain.loadEngines(worker.enabledKinds(), models, chat, vision, image);
+        try {
+            return new LocalServices(blank(System.getenv("KAFKA_BOOTSTRAP_SERVERS")), blank(System.getenv("REDIS_URL")),
+                    kafkaPort, redisPort, dataDir,
+                    (bootstrap, redis) -> new Worker(worker.connectTo(bootstrap, redis).toConfig(), engines,
+                            JobListener.NONE),
+                    status);
+        } catch (RuntimeException e) {
+            engines.forEach(Engine::close);
+            throw e;
+        }
     }
 
     private Path syntheticModel(PrintWriter status) {

@@ -51,8 +51,9 @@ public final class LocalServices implements AutoCloseable {
             }
             status.flush();
             worker = workerFactory.apply(bootstrapServers, redisUrl);
-            started.add(worker);
             worker.start();
+            started.add(worker); // from here on the worker owns the engines; before, the caller closes them
+
         } catch (RuntimeException e) {
             close();
             throw e;
