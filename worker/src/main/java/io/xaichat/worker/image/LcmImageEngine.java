@@ -13,6 +13,7 @@ import io.xaichat.worker.engine.ChunkSink;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.engine.EngineResult;
 import io.xaichat.worker.engine.JobFailure;
+import io.xaichat.worker.engine.ModelFingerprint;
 import io.xaichat.worker.engine.PreparedJob;
 import io.xaichat.worker.onnx.OnnxSessions;
 import java.io.IOException;
@@ -47,7 +48,7 @@ public final class LcmImageEngine implements Engine<ImageRequest> {
     }
 
     public static LcmImageEngine open(ImageEngineConfig config) throws IOException {
-        String digest = digest(config.modelDir(), List.of(config.textEncoder(), config.unet(), config.vaeDecoder(),
+        String digest = ModelFingerprint.of(List.of(config.textEncoder(), config.unet(), config.vaeDecoder(),
                 config.tokenizer().resolve("vocab.json"), config.tokenizer().resolve("merges.txt")));
         try {
             return new LcmImageEngine(config, LcmPipeline.open(config, new OnnxSessions(config.threads(), config.cpus())),
@@ -145,21 +146,5 @@ public final class LcmImageEngine implements Engine<ImageRequest> {
     @Override
     public void close() {
         pipeline.close();
-    }
-
-    // TODO(lead): use ModelFingerprint (SHA-256 of the files, cached in a sidecar) once it is merged.
-    /** Stand-in digest over the model files' names, sizes and modification times. */
-    private static String digest(Path root, List<Path> files) throws IOException {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Path f : files) {
-                BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-                sha.update((root.relativize(f) + "|" + a.size() + "|" + a.lastModifiedTime().toMillis() + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -18,6 +18,7 @@ import io.xaichat.worker.engine.ChunkSink;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.engine.EngineResult;
 import io.xaichat.worker.engine.JobFailure;
+import io.xaichat.worker.engine.ModelFingerprint;
 import io.xaichat.worker.engine.PreparedJob;
 import io.xaichat.worker.onnx.Generation;
 import io.xaichat.worker.onnx.GenerationSettings;
@@ -314,9 +315,7 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
         return Set.copyOf(stops);
     }
 
-    // TODO(lead): use ModelFingerprint
     private static String modelDigest(VisionEngineConfig config) throws IOException {
-        MessageDigest sha = sha256();
         List<Path> files = new ArrayList<>(List.of(config.modelDir().resolve("tokenizer.json")));
         for (String name : List.of("vision_encoder", "embed_tokens", "decoder_model_merged")) {
             files.add(config.onnxFile(name));
@@ -324,11 +323,7 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
         try (Stream<Path> extra = Files.list(config.modelDir())) {
             extra.filter(p -> p.getFileName().toString().endsWith("config.json")).sorted().forEach(files::add);
         }
-        for (Path f : files) {
-            String line = f.getFileName() + ":" + Files.size(f) + ":" + Files.getLastModifiedTime(f).toMillis() + "\n";
-            sha.update(line.getBytes(StandardCharsets.UTF_8));
-        }
-        return HexFormat.of().formatHex(sha.digest());
+        return ModelFingerprint.of(files);
     }
 
     private static String sha256(byte[] bytes) {

@@ -1,0 +1,327 @@
+package io.xaichat.worker.chat;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
+import de.kherud.llama.ModelParameters;
+import io.xaichat.schema.ChatMessage;
+import io.xaichat.schema.ChatRequest;
+import io.xaichat.schema.ErrorCode;
+import io.xaichat.schema.JobEnvelope;
+import io.xaichat.schema.JobKind;
+import io.xaichat.schema.Json;
+import io.xaichat.schema.Usage;
+import io.xaichat.worker.engine.ChunkSink;
+import io.xaichat.worker.engine.Engine;
+import io.xaichat.worker.engine.EngineResult;
+import io.xaichat.worker.engine.JobFailure;
+import io.xaichat.worker.engine.ModelFingerprint;
+import io.xaichat.worker.engine.PreparedJob;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Chat completion on a resident GGUF model through java-llama.cpp. The model is checked (GGUF header, supported
+ * architecture), loaded once, warmed up with a one-token generation and kept until {@link #close()}.
+ *
+ * <p>Messages go through the model's own chat template; a raw {@code prompt} is completed as is. Sampling follows
+ * llama.cpp: temperature 0 is greedy, top_k 0 and top_p 1 disable those filters, a seed makes sampling repeatable.
+ * The prompt cache is off so the same request always runs the same computation (and gives the same output).
+ *
+ * <p>After {@link #close()} a native thread of java-llama.cpp keeps the JVM alive: command-line entry points must
+ * call {@link System#exit} when done.
+ */
+public final class LlamaChatEngine implements Engine<ChatRequest> {
+    // llama.cpp's own defaults, applied here so they are part of the cache key.
+    static final double DEFAULT_TEMPERATURE = 0.8;
+    static final double DEFAULT_TOP_P = 0.95;
+    static final int DEFAULT_TOP_K = 40;
+    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+    /** llama.cpp reads the seed as uint32 and takes 0xFFFFFFFF as "pick a random seed". */
+    private static final long RANDOM_SEED_SENTINEL = 0xFFFF_FFFFL;
+
+    private final ChatEngineConfig config;
+    private final String modelId;
+    private final String modelDigest;
+    private final boolean addsBos;
+    private final LlamaModel model;
+    private final ReentrantLock runLock = new ReentrantLock();
+    private final AtomicLong inferences = new AtomicLong();
+    private final long loadMillis;
+    private volatile boolean closed;
+
+    /**
+     * Checks and loads the model, then warms it up.
+     *
+     * @throws ModelLoadException when the file is missing, not GGUF, of an unsupported architecture, or llama.cpp
+     *     refuses it
+     */
+    public LlamaChatEngine(ChatEngineConfig config) {
+        long start = System.nanoTime();
+        this.config = config;
+        GgufHeader header = GgufHeader.read(config.model());
+        LlamaArchitectures.check(header.architecture(), config.model());
+        this.addsBos = header.bool("tokenizer.ggml.add_bos_token")
+                .orElse("llama".equals(header.string("tokenizer.ggml.model").orElse("")));
+        this.modelId = config.effectiveModelId();
+        this.modelDigest = ModelFingerprint.of(config.model());
+        LlamaNativeLibrary.prepare();
+        this.model = load(config, header.architecture());
+        try {
+            model.complete(new InferenceParameters("Hello").setNPredict(1).setTemperature(0f).setCachePrompt(false));
+        } catch (RuntimeException e) {
+            model.close();
+            throw new ModelLoadException("model " + config.model() + " loaded but failed its warm-up generation: "
+                    + e.getMessage(), e);
+        }
+        this.loadMillis = (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static LlamaModel load(ChatEngineConfig config, String architecture) {
+        ModelParameters params = new ModelParameters()
+                .setModel(config.model().toString())
+                .setThreads(config.threads())
+                .setThreadsBatch(config.threads())
+                .setCtxSize(config.contextLength())
+                .setBatchSize(config.batchSize())
+                .setUbatchSize(Math.min(config.batchSize(), 512))
+                .setParallel(1)
+                .disableLog();
+        LlamaCpuPlacement.apply(config.cpus(), params);
+        try {
+            return new LlamaModel(params);
+        } catch (RuntimeException e) {
+            throw new ModelLoadException("llama.cpp could not load model " + config.model() + " (architecture '"
+                    + architecture + "'): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.CHAT;
+    }
+
+    @Override
+    public String modelId() {
+        return modelId;
+    }
+
+    @Override
+    public String modelDigest() {
+        return modelDigest;
+    }
+
+    public ChatEngineConfig config() {
+        return config;
+    }
+
+    /** Milliseconds the constructor took: header check, digest, load and warm-up. */
+    public long loadMillis() {
+        return loadMillis;
+    }
+
+    @Override
+    public PreparedJob<ChatRequest> prepare(JobEnvelope job) throws JobFailure {
+        ChatRequest given;
+        try {
+            given = Json.convert(job.request(), ChatRequest.class);
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure(ErrorCode.INVALID_REQUEST, "chat request of job " + job.jobId()
+                    + " does not parse: " + e.getMessage());
+        }
+        if (given == null) throw new JobFailure(ErrorCode.INVALID_REQUEST, "job " + job.jobId() + " has no request");
+        ChatRequest request = withDefaults(given);
+        check(request);
+        runLock.lock(); // the tokenizer lives in native memory that close() frees
+        try {
+            ensureOpen();
+            checkFits(promptTokens(promptText(request)));
+        } finally {
+            runLock.unlock();
+        }
+
+        ObjectNode material = Json.MAPPER.valueToTree(withoutStream(request));
+        material.put("context_length", config.contextLength());
+        boolean deterministic = request.temperature() == 0 || request.seed() != null;
+        return new PreparedJob<>(job, request, material, deterministic, request.streaming());
+    }
+
+    private ChatRequest withDefaults(ChatRequest r) {
+        return new ChatRequest(r.messages(), r.prompt(),
+                r.maxTokens() != null ? r.maxTokens() : config.defaultMaxTokens(),
+                r.temperature() != null ? r.temperature() : DEFAULT_TEMPERATURE,
+                r.topP() != null ? r.topP() : DEFAULT_TOP_P,
+                r.topK() != null ? r.topK() : DEFAULT_TOP_K,
+                r.seed(), r.stop() == null || r.stop().isEmpty() ? null : r.stop(), r.stream());
+    }
+
+    private static ChatRequest withoutStream(ChatRequest r) {
+        return new ChatRequest(r.messages(), r.prompt(), r.maxTokens(), r.temperature(), r.topP(), r.topK(),
+                r.seed(), r.stop(), null);
+    }
+
+    private static void check(ChatRequest r) throws JobFailure {
+        if ((r.messages() == null) == (r.prompt() == null)) {
+            throw invalid("a chat request needs exactly one of 'messages' and 'prompt'");
+        }
+        if (r.messages() != null) {
+            if (r.messages().isEmpty()) throw invalid("'messages' is empty; give at least one message");
+            for (int i = 0; i < r.messages().size(); i++) {
+                ChatMessage m = r.messages().get(i);
+                if (m == null || !ROLES.contains(m.role())) {
+                    throw invalid("messages[" + i + "].role is " + (m == null ? "missing" : "'" + m.role() + "'")
+                            + "; allowed: system, user, assistant");
+                }
+                if (m.content() == null) throw invalid("messages[" + i + "].content is missing");
+            }
+        } else if (r.prompt().isEmpty()) {
+            throw invalid("'prompt' is empty");
+        }
+        if (r.maxTokens() < 1) throw invalid("max_tokens must be ≥ 1, got " + r.maxTokens());
+        if (r.temperature() < 0 || r.temperature() > 5) {
+            throw invalid("temperature must be between 0 and 5, got " + r.temperature());
+        }
+        if (r.topP() <= 0 || r.topP() > 1) throw invalid("top_p must be in (0, 1], got " + r.topP());
+        if (r.topK() < 0) throw invalid("top_k must be ≥ 0, got " + r.topK());
+        if (r.seed() != null && (r.seed() < 0 || r.seed() > 0xFFFF_FFFFL)) {
+            throw invalid("seed must be between 0 and 4294967295, got " + r.seed());
+        }
+        if (r.stop() != null) {
+            if (r.stop().size() > 16) throw invalid("at most 16 stop strings are allowed, got " + r.stop().size());
+            for (String s : r.stop()) if (s == null || s.isEmpty()) throw invalid("stop strings must not be empty");
+        }
+    }
+
+    private static JobFailure invalid(String message) {
+        return new JobFailure(ErrorCode.INVALID_REQUEST, message);
+    }
+
+    private void ensureOpen() throws JobFailure {
+        if (closed) throw new JobFailure(ErrorCode.ENGINE_FAILURE, "the chat engine for " + modelId + " is closed");
+    }
+
+    private void checkFits(int promptTokens) throws JobFailure {
+        int limit = config.promptLimit();
+        if (promptTokens > limit) {
+            throw new JobFailure(ErrorCode.PROMPT_TOO_LONG, "prompt is " + promptTokens + " tokens but at most "
+                    + limit + " fit (context length " + config.contextLength()
+                    + " tokens, with room for at least one generated token)");
+        }
+    }
+
+    /** The text given to the model: the chat template applied to the messages, or the raw prompt. */
+    String promptText(ChatRequest r) throws JobFailure {
+        if (r.messages() == null) return r.prompt();
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode messages = body.putArray("messages");
+        for (ChatMessage m : r.messages()) messages.addObject().put("role", m.role()).put("content", m.content());
+        try {
+            return model.applyTemplate(body.toString());
+        } catch (RuntimeException e) {
+            throw new JobFailure(ErrorCode.ENGINE_FAILURE, "the chat template of " + modelId
+                    + " failed on the messages: " + e.getMessage(), e);
+        }
+    }
+
+    /** Tokens the server will evaluate for this text: special tokens parsed, plus BOS if the model adds one. */
+    int promptTokens(String text) throws JobFailure {
+        try {
+            return model.encode(text).length + (addsBos ? 1 : 0);
+        } catch (RuntimeException e) {
+            throw new JobFailure(ErrorCode.ENGINE_FAILURE, "tokenizing the prompt failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public EngineResult run(PreparedJob<ChatRequest> job, ChunkSink sink) throws JobFailure {
+        runLock.lock();
+        try {
+            ensureOpen();
+            ChatRequest r = job.request();
+            String prompt = promptText(r);
+            int promptTokens = promptTokens(prompt);
+            checkFits(promptTokens);
+            // Never ask for more than the context holds: the rest of max_tokens would be cut anyway ("length").
+            int limit = Math.min(r.maxTokens(), config.contextLength() - promptTokens);
+            return generate(job, parameters(prompt, r, limit), promptTokens, limit, sink);
+        } finally {
+            runLock.unlock();
+        }
+    }
+
+    private static InferenceParameters parameters(String prompt, ChatRequest r, int limit) {
+        InferenceParameters p = new InferenceParameters(prompt)
+                .setNPredict(limit)
+                .setTemperature(r.temperature().floatValue())
+                .setTopP(r.topP().floatValue())
+                .setTopK(r.topK())
+                .setCachePrompt(false);
+        if (r.seed() != null) {
+            long seed = r.seed() == RANDOM_SEED_SENTINEL ? RANDOM_SEED_SENTINEL - 1 : r.seed();
+            p.setSeed((int) seed); // the native side reads the bits back as uint32
+        }
+        if (r.stop() != null) p.setStopStrings(r.stop().toArray(String[]::new));
+        return p;
+    }
+
+    private EngineResult generate(PreparedJob<ChatRequest> job, InferenceParameters params, int promptTokens,
+                                  int limit, ChunkSink sink) throws JobFailure {
+        StringBuilder text = new StringBuilder();
+        CompletionTokenCounter counter = new CompletionTokenCounter(this::tokenCount);
+        LlamaIterator pieces = callNative(job, () -> model.generate(params).iterator());
+        inferences.incrementAndGet();
+        try {
+            while (pieces.hasNext()) {
+                LlamaOutput out = callNative(job, pieces::next);
+                boolean last = !pieces.hasNext(); // the closing result carries no token
+                if (!out.text.isEmpty()) {
+                    text.append(out.text);
+                    if (job.streaming()) sink.text(out.text);
+                }
+                if (!last) counter.piece(out.text);
+            }
+        } finally {
+            if (pieces.hasNext()) pieces.cancel(); // failed midway: free the slot for the next job
+        }
+        int completion = counter.tokens(limit);
+        String finish = completion >= limit ? "length" : "stop";
+        return new EngineResult(TextNode.valueOf(text.toString()), new Usage(promptTokens, completion), finish);
+    }
+
+    /** Runs a native call; java-llama.cpp's LlamaException is package-private, so any RuntimeException counts. */
+    private static <T> T callNative(PreparedJob<ChatRequest> job, Supplier<T> call) throws JobFailure {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw new JobFailure(ErrorCode.ENGINE_FAILURE, "llama.cpp failed on job " + job.envelope().jobId()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int tokenCount(String text) {
+        return model.encode(text).length;
+    }
+
+    @Override
+    public long inferenceCount() {
+        return inferences.get();
+    }
+
+    @Override
+    public void close() {
+        runLock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            model.close();
+        } finally {
+            runLock.unlock();
+        }
+    }
+}

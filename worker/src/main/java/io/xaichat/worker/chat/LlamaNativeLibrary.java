@@ -1,0 +1,54 @@
+package io.xaichat.worker.chat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Points java-llama.cpp at an extracted copy of its native library ({@code de.kherud.llama.lib.path}) before its
+ * first use. Left alone, its loader extracts the library to the temp dir on every start and prints "Extracted ..."
+ * on stdout; here it is extracted once into a directory named after its content hash and reused.
+ */
+final class LlamaNativeLibrary {
+    static final String LIB_PATH_PROPERTY = "de.kherud.llama.lib.path";
+    private static final String LIB = "libjllama.so";
+
+    private LlamaNativeLibrary() {}
+
+    /** Sets the property unless the user did; on platforms other than Linux the library's own loader is used. */
+    static synchronized void prepare() {
+        if (System.getProperty(LIB_PATH_PROPERTY) != null) return;
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = switch (System.getProperty("os.arch", "")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> null;
+        };
+        if (!os.contains("linux") || arch == null) return;
+        String resource = "/de/kherud/llama/Linux/" + arch + "/" + LIB;
+        try (InputStream in = LlamaNativeLibrary.class.getResourceAsStream(resource)) {
+            if (in == null) return;
+            byte[] lib = in.readAllBytes();
+            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(lib), 0, 8);
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "xaichat-jllama-" + hash);
+            Path target = dir.resolve(LIB);
+            if (!Files.isRegularFile(target) || Files.size(target) != lib.length) {
+                Files.createDirectories(dir);
+                Path tmp = Files.createTempFile(dir, LIB, ".tmp");
+                Files.write(tmp, lib);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            System.setProperty(LIB_PATH_PROPERTY, dir.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract the llama.cpp native library to the temp directory", e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.xaichat.testkit.gguf;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A GPT-2 style byte-level BPE vocabulary: the 256 byte tokens (in GPT-2's byte-to-unicode spelling), the results of
+ * a few merges, the ChatML special tokens, then unused filler tokens up to the requested size.
+ */
+public final class ByteLevelVocab {
+    public static final String ENDOFTEXT = "<|endoftext|>";
+    public static final String IM_START = "<|im_start|>";
+    public static final String IM_END = "<|im_end|>";
+
+    // llama.cpp token types.
+    private static final int NORMAL = 1, CONTROL = 3, UNUSED = 5;
+
+    /** Merges in GPT-2 spelling ('Ġ' is a space); each result becomes a token. */
+    private static final List<String> MERGES = List.of(
+            "Ġ t", "h e", "Ġ a", "i n", "Ġt he", "e r", "o n", "r e", "Ġ s", "a t", "e n", "Ġ w", "o r", "l l");
+
+    final List<String> tokens = new ArrayList<>();
+    final List<Integer> types = new ArrayList<>();
+    final List<String> merges = MERGES;
+    final int endOfText;
+    final int imStart;
+    final int imEnd;
+
+    /** @param size total token count; at least the bytes, merges and specials (273) */
+    public ByteLevelVocab(int size) {
+        for (int b = 0; b < 256; b++) add(byteToUnicode(b), NORMAL);
+        Set<String> merged = new LinkedHashSet<>();
+        for (String m : MERGES) merged.add(m.replace(" ", ""));
+        for (String t : merged) add(t, NORMAL);
+        endOfText = add(ENDOFTEXT, CONTROL);
+        imStart = add(IM_START, CONTROL);
+        imEnd = add(IM_END, CONTROL);
+        if (size < tokens.size()) {
+            throw new IllegalArgumentException("vocabulary size " + size + " is below the minimum " + tokens.size());
+        }
+        while (tokens.size() < size) add("<|unused_" + tokens.size() + "|>", UNUSED);
+    }
+
+    public int size() {
+        return tokens.size();
+    }
+
+    private int add(String token, int type) {
+        tokens.add(token);
+        types.add(type);
+        return tokens.size() - 1;
+    }
+
+    int[] typeArray() {
+        return types.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** GPT-2's reversible byte → printable character mapping. */
+    static String byteToUnicode(int b) {
+        boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+        if (printable) return String.valueOf((char) b);
+        int n = 0;
+        for (int i = 0; i < b; i++) {
+            boolean p = (i >= '!' && i <= '~') || (i >= 0xA1 && i <= 0xAC) || (i >= 0xAE && i <= 0xFF);
+            if (!p) n++;
+        }
+        return String.valueOf((char) (256 + n));
+    }
+}

@@ -1,0 +1,56 @@
+package io.xaichat.testkit.gguf;
+
+import io.xaichat.testkit.gguf.GgufWriter.TensorType;
+
+/**
+ * The shape of a synthetic decoder-only model: enough for llama.cpp to load it and run at real speed.
+ *
+ * @param architecture {@code llama}, {@code qwen2} or {@code qwen3}
+ * @param matrixType type of the 2-D weight matrices (norms and biases are always F32)
+ * @param seed seed of the random weights: the same spec always writes the same bytes
+ */
+public record ModelSpec(String architecture, int embedding, int layers, int heads, int kvHeads, int feedForward,
+                        int vocabSize, int contextLength, TensorType matrixType, long seed) {
+
+    public ModelSpec {
+        if (embedding % heads != 0) {
+            throw new IllegalArgumentException("embedding " + embedding + " is not divisible by heads " + heads);
+        }
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException("heads " + heads + " is not divisible by kv heads " + kvHeads);
+        }
+    }
+
+    /** A model of a few hundred KB that loads in milliseconds. */
+    public static ModelSpec tiny(String architecture) {
+        return new ModelSpec(architecture, 64, 2, 4, 2, 128, 288, 2048, TensorType.F16, 42);
+    }
+
+    /** Qwen2.5-1.5B-Instruct dimensions (28 layers, 1536 wide, GQA 12/2, 151,936 tokens) for speed benchmarks. */
+    public static ModelSpec qwen25_1_5b(TensorType matrixType) {
+        return new ModelSpec("qwen2", 1536, 28, 12, 2, 8960, 151_936, 32_768, matrixType, 42);
+    }
+
+    public ModelSpec withSeed(long newSeed) {
+        return new ModelSpec(architecture, embedding, layers, heads, kvHeads, feedForward, vocabSize, contextLength,
+                matrixType, newSeed);
+    }
+
+    public ModelSpec withContextLength(int n) {
+        return new ModelSpec(architecture, embedding, layers, heads, kvHeads, feedForward, vocabSize, n,
+                matrixType, seed);
+    }
+
+    public ModelSpec withMatrixType(TensorType type) {
+        return new ModelSpec(architecture, embedding, layers, heads, kvHeads, feedForward, vocabSize, contextLength,
+                type, seed);
+    }
+
+    public int headDim() {
+        return embedding / heads;
+    }
+
+    public int kvWidth() {
+        return headDim() * kvHeads;
+    }
+}
