@@ -1,0 +1,104 @@
+package io.xaichat.worker;
+
+import io.xaichat.schema.JobKind;
+import io.xaichat.worker.chat.ChatEngineConfig;
+import io.xaichat.worker.chat.LlamaChatEngine;
+import io.xaichat.worker.config.ConfigException;
+import io.xaichat.worker.engine.Engine;
+import io.xaichat.worker.image.ImageEngineConfig;
+import io.xaichat.worker.image.LcmImageEngine;
+import io.xaichat.worker.vision.QwenVlEngine;
+import io.xaichat.worker.vision.VisionEngineConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the resident engine of each enabled kind, once, at start. A missing model names the file and the command
+ * that downloads it; any failure closes the engines already loaded.
+ */
+public final class EngineLoader {
+    private static final Logger log = LoggerFactory.getLogger(EngineLoader.class);
+
+    /** The per-kind engine settings; only those of enabled kinds are read. */
+    public record EngineConfigs(ChatEngineConfig chat, VisionEngineConfig vision, ImageEngineConfig image) {}
+
+    private EngineLoader() {}
+
+    public static List<Engine<?>> load(Set<JobKind> kinds, EngineConfigs configs) {
+        List<Engine<?>> loaded = new ArrayList<>();
+        try {
+            for (JobKind kind : JobKind.values()) {
+                if (!kinds.contains(kind)) continue;
+                long start = System.nanoTime();
+                Engine<?> engine = switch (kind) {
+                    case CHAT -> loadChat(configs.chat());
+                    case VISION -> loadVision(configs.vision());
+                    case IMAGE -> loadImage(configs.image());
+                };
+                loaded.add(engine);
+                log.info("{} model {} loaded in {} ms", kind.wireName(), engine.modelId(),
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+            return loaded;
+        } catch (RuntimeException e) {
+            loaded.forEach(Engine::close);
+            throw e;
+        }
+    }
+
+    private static Engine<?> loadChat(ChatEngineConfig config) {
+        requireFile(JobKind.CHAT, config.model(), "XAICHAT_CHAT_MODEL");
+        try {
+            return new LlamaChatEngine(config);
+        } catch (RuntimeException e) {
+            throw new ConfigException("chat model " + config.model() + " could not be loaded: " + e.getMessage());
+        }
+    }
+
+    private static Engine<?> loadVision(VisionEngineConfig config) {
+        requireDir(JobKind.VISION, config.modelDir(), "XAICHAT_VISION_MODEL");
+        try {
+            return QwenVlEngine.load(config);
+        } catch (Exception e) {
+            throw new ConfigException("vision model in " + config.modelDir() + " could not be loaded: " + e.getMessage()
+                    + hint(JobKind.VISION));
+        }
+    }
+
+    private static Engine<?> loadImage(ImageEngineConfig config) {
+        requireDir(JobKind.IMAGE, config.modelDir(), "XAICHAT_IMAGE_MODEL");
+        for (Path p : List.of(config.textEncoder(), config.unet(), config.vaeDecoder())) {
+            requireFile(JobKind.IMAGE, p, "XAICHAT_IMAGE_MODEL");
+        }
+        try {
+            return LcmImageEngine.open(config);
+        } catch (Exception e) {
+            throw new ConfigException("image model in " + config.modelDir() + " could not be loaded: " + e.getMessage()
+                    + hint(JobKind.IMAGE));
+        }
+    }
+
+    private static void requireFile(JobKind kind, Path file, String env) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(kind.wireName() + " model file not found: " + file.toAbsolutePath()
+                    + hint(kind) + ", or point " + env + " at the file");
+        }
+    }
+
+    private static void requireDir(JobKind kind, Path dir, String env) {
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException(kind.wireName() + " model directory not found: " + dir.toAbsolutePath()
+                    + hint(kind) + ", or point " + env + " at the directory");
+        }
+    }
+
+    private static String hint(JobKind kind) {
+        return "; download it with: xaichat models pull " + kind.wireName()
+                + " (or serve fewer kinds, e.g. --no-" + kind.wireName() + ")";
+    }
+}
