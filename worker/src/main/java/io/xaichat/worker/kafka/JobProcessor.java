@@ -187,19 +187,25 @@ public final class JobProcessor {
         return job.createdAt() == null ? 0 : Math.max(0, received.toEpochMilli() - job.createdAt().toEpochMilli());
     }
 
-    /** Publishes a result; a reply that can never be delivered sends the job to the dead-letter topic instead. */
+    /**
+     * Publishes a result. If the broker does not take it, it is tried once more (the broker may just have come back);
+     * a reply that still cannot be delivered (missing or invalid reply topic, result too large) sends the job to the
+     * dead-letter topic. Only when the dead-letter topic cannot be reached either is the job left to be redone.
+     */
     private boolean deliver(ConsumerRecord<String, byte[]> record, ReplyAddress address, ResultEnvelope result) {
-        try {
-            publisher.result(address, result);
-            listener.answered(engine.kind(), result);
-            return true;
-        } catch (PublishException e) {
-            if (retriable(e)) {
-                log.warn("job {}: {}; it will be processed again", address.jobId(), e.getMessage());
-                return false;
+        PublishException failure = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                publisher.result(address, result);
+                listener.answered(engine.kind(), result);
+                return true;
+            } catch (PublishException e) {
+                failure = e;
+                if (!retriable(e)) break;
             }
-            return deadLetter(record, address, ErrorCode.REPLY_FAILED, e.getMessage());
         }
+        log.warn("job {}: {}", address.jobId(), failure.getMessage());
+        return deadLetter(record, address, ErrorCode.REPLY_FAILED, failure.getMessage());
     }
 
     private boolean reject(ConsumerRecord<String, byte[]> record, ReplyAddress address, String code, String message) {
@@ -211,8 +217,8 @@ public final class JobProcessor {
                 publisher.result(address, error);
                 listener.answered(engine.kind(), error);
             } catch (PublishException e) {
-                if (retriable(e)) return false;
-                log.warn("job {}: error result not deliverable to '{}': {}", address.jobId(), address.topic(), e.getMessage());
+                // The dead-letter record below still keeps the job; an unreachable broker fails that too.
+                log.warn("job {}: error result not delivered to '{}': {}", address.jobId(), address.topic(), e.getMessage());
             }
         }
         return deadLetter(record, address, code, message);

@@ -1,0 +1,50 @@
+package io.xaichat.e2e;
+
+import io.xaichat.schema.JobKind;
+import io.xaichat.schema.Topics;
+import io.xaichat.testkit.gguf.TinyGgufModels;
+import io.xaichat.worker.Worker;
+import io.xaichat.worker.chat.ChatEngineConfig;
+import io.xaichat.worker.chat.LlamaChatEngine;
+import io.xaichat.worker.config.WorkerConfig;
+import io.xaichat.worker.kafka.JobListener;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Real chat workers (the worker runtime with the llama.cpp engine on a tiny random-weight GGUF) in one group. */
+final class ChatWorkers implements AutoCloseable {
+    static final int PARTITIONS = 4;
+
+    private final List<Worker> workers = new ArrayList<>();
+
+    /** @param redisUrl null for no result cache */
+    static ChatWorkers start(int count, String bootstrapServers, String prefix, String redisUrl, Path modelDir) {
+        Path model = TinyGgufModels.qwen2(modelDir);
+        ChatWorkers all = new ChatWorkers();
+        try {
+            for (int i = 0; i < count; i++) {
+                WorkerConfig config = new WorkerConfig("worker-" + i, bootstrapServers, Map.of(), new Topics(prefix),
+                        Set.of(JobKind.CHAT), PARTITIONS, (short) 1, "classic", Duration.ofMinutes(5),
+                        redisUrl == null ? null : URI.create(redisUrl), Duration.ofHours(1), Duration.ofSeconds(30),
+                        16 << 20, 1, Duration.ofSeconds(5), true);
+                LlamaChatEngine engine = new LlamaChatEngine(ChatEngineConfig.defaults(model).withThreads(1)
+                        .withContextLength(256).withDefaultMaxTokens(8));
+                all.workers.add(new Worker(config, List.of(engine), JobListener.NONE).start());
+            }
+            return all;
+        } catch (RuntimeException e) {
+            all.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.forEach(Worker::close);
+    }
+}
