@@ -8,17 +8,9 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-# The worker pom writes worker/target/xaichat-worker.jar and worker/target/lib/. The CLI needs the producer jar
-# and the producer's runtime dependencies that the worker does not already have.
-RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -DskipTests package dependency:copy-dependencies -DincludeScope=runtime \
- && mkdir -p /out/cli \
- && cp producer/target/xaichat-producer-*.jar /out/cli/ \
- && for f in producer/target/dependency/*.jar; do \
-      name=$(basename "$f"); \
-      case "$name" in xaichat-worker-*) continue ;; esac; \
-      [ -e "worker/target/lib/$name" ] || cp "$f" /out/cli/; \
-    done
+# producer/target/xaichat.jar (the CLI, runnable) + producer/target/lib/ (every runtime jar, the worker's included):
+# one set of jars serves both the worker and the CLI.
+RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -DskipTests package
 
 # ---- run: JRE 17, non-root ----
 FROM eclipse-temurin:17-jre
@@ -31,11 +23,9 @@ RUN apt-get update \
  && mkdir -p /models /data /var/log/xaichat \
  && chown xaichat:xaichat /data /var/log/xaichat
 WORKDIR /app
-COPY --from=build /src/worker/target/lib/ /app/lib/
-COPY --from=build /out/cli/ /app/cli/
-COPY --from=build /src/worker/target/xaichat-worker.jar /app/xaichat-worker.jar
-RUN printf '#!/bin/sh\nexec java $JAVA_OPTS -cp "/app/xaichat-worker.jar:/app/lib/*:/app/cli/*" io.xaichat.cli.XaiChat "$@"\n' \
-      > /usr/local/bin/xaichat \
+COPY --from=build /src/producer/target/lib/ /app/lib/
+COPY --from=build /src/producer/target/xaichat.jar /app/xaichat.jar
+RUN printf '#!/bin/sh\nexec java $XAICHAT_JAVA_OPTS -jar /app/xaichat.jar "$@"\n' > /usr/local/bin/xaichat \
  && chmod 755 /usr/local/bin/xaichat
 
 USER xaichat
@@ -44,10 +34,10 @@ USER xaichat
 ENV XAICHAT_MODELS_DIR=/models \
     XAICHAT_METRICS_PORT=9400 \
     OPT_OUT_TRACKING=true \
-    JAVA_OPTS="-XX:+UseG1GC -XX:MaxRAMPercentage=25 -Dai.djl.offline=true"
+    XAICHAT_JAVA_OPTS="-XX:+UseG1GC -XX:MaxRAMPercentage=25 -Dai.djl.offline=true"
 EXPOSE 9400
 HEALTHCHECK --interval=15s --timeout=5s --start-period=180s --retries=3 \
     CMD curl -fsS http://127.0.0.1:9400/readyz > /dev/null || exit 1
-# sh expands $JAVA_OPTS, then exec replaces it with java, so SIGTERM from `docker stop` reaches the worker, which
-# finishes its running job (XAICHAT_SHUTDOWN_GRACE) before exiting.
-ENTRYPOINT ["/bin/sh", "-c", "exec java $JAVA_OPTS -cp '/app/xaichat-worker.jar:/app/lib/*' io.xaichat.worker.WorkerMain \"$@\"", "xaichat-worker"]
+# sh expands $XAICHAT_JAVA_OPTS, then exec replaces it with java, so SIGTERM from `docker stop` reaches the
+# worker, which finishes its running job (XAICHAT_SHUTDOWN_GRACE) before exiting.
+ENTRYPOINT ["/bin/sh", "-c", "exec java $XAICHAT_JAVA_OPTS -cp '/app/xaichat.jar:/app/lib/*' io.xaichat.worker.WorkerMain \"$@\"", "xaichat-worker"]

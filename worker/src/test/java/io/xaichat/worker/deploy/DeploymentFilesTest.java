@@ -42,8 +42,8 @@ import picocli.CommandLine.Option;
 class DeploymentFilesTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)");
-    /** Read by something other than the worker's options: the image's entry point, and DJL (see FIELD-NOTES). */
-    private static final Set<String> READ_OUTSIDE_OPTIONS = Set.of("JAVA_OPTS", "OPT_OUT_TRACKING");
+    /** Read by something other than the worker's options: the launchers' JVM options, and DJL (see FIELD-NOTES). */
+    private static final Set<String> READ_OUTSIDE_OPTIONS = Set.of("XAICHAT_JAVA_OPTS", "OPT_OUT_TRACKING");
     private static final String MODELS_MOUNT = "/models";
 
     static List<Class<?>> optionClasses;
@@ -207,15 +207,20 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void theDockerfileBuildsAndRunsWhatThePomsProduce() throws IOException {
+    void theImageAndTheUnitRunWhatTheBuildProduces() throws IOException {
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
-        String pom = Files.readString(ROOT.resolve("worker/pom.xml"));
-        assertThat(pom).contains("<finalName>xaichat-worker</finalName>").contains("copy-dependencies")
+        String unit = Files.readString(ROOT.resolve("deploy/systemd/xaichat-worker.service"));
+        String pom = Files.readString(ROOT.resolve("producer/pom.xml"));
+        // The producer's runnable jar and its lib/ (the worker and every dependency) serve the worker and the CLI.
+        assertThat(pom).contains("<finalName>xaichat</finalName>").contains("copy-dependencies")
                 .contains("${project.build.directory}/lib");
-        assertThat(dockerfile).contains("worker/target/xaichat-worker.jar").contains("worker/target/lib/")
-                .contains("io.xaichat.worker.WorkerMain").contains("libgomp1").containsPattern("(?m)^USER ");
-        assertThat(dockerfile).containsPattern("(?m)^FROM eclipse-temurin:17-jre");
-        // The entry point's main class exists.
+        assertThat(dockerfile).contains("producer/target/xaichat.jar").contains("producer/target/lib/")
+                .contains("-cp '/app/xaichat.jar:/app/lib/*' io.xaichat.worker.WorkerMain")
+                .contains("libgomp1").containsPattern("(?m)^USER ").containsPattern("(?m)^FROM eclipse-temurin:17-jre");
+        assertThat(unit).contains("-cp /opt/xaichat/xaichat.jar:/opt/xaichat/lib/* io.xaichat.worker.WorkerMain");
+        // The launch scripts in the repository use the same JVM options variable.
+        assertThat(Files.readString(ROOT.resolve("xaichat-worker"))).contains("XAICHAT_JAVA_OPTS")
+                .contains("io.xaichat.worker.WorkerMain");
         assertThat(classExists("io.xaichat.worker.WorkerMain")).isTrue();
     }
 
