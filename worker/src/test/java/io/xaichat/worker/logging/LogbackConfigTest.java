@@ -51,6 +51,7 @@ class LogbackConfigTest {
             assertThat(policy).isInstanceOf(SizeAndTimeBasedRollingPolicy.class);
             assertThat(((SizeAndTimeBasedRollingPolicy<?>) policy).getFileNamePattern()).isEqualTo(file + ".%d{yyyy-MM-dd}.%i.gz");
             assertThat(appenderNames(context)).containsExactly("JSON_FILE");
+            assertThat(problems(context)).isEmpty();
         } finally {
             context.stop();
         }
@@ -63,7 +64,8 @@ class LogbackConfigTest {
             assertThat(appenderNames(context)).containsExactly("TEXT_CONSOLE");
             // The file appenders were never created, so no default file appeared in the working directory.
             assertThat(Path.of("xaichat-worker.log")).doesNotExist();
-            assertThat(errors(context)).isEmpty();
+            // A warning would make logback print its whole startup report at every start.
+            assertThat(problems(context)).isEmpty();
         } finally {
             context.stop();
         }
@@ -74,7 +76,7 @@ class LogbackConfigTest {
         LoggerContext context = configure("yaml", null);
         try {
             assertThat(appenderNames(context)).containsExactly("TEXT_CONSOLE");
-            assertThat(errors(context)).anyMatch(m -> m.contains("'yaml'") && m.contains("XAICHAT_LOG_FORMAT"));
+            assertThat(problems(context)).anyMatch(m -> m.contains("'yaml'") && m.contains("XAICHAT_LOG_FORMAT"));
         } finally {
             context.stop();
         }
@@ -104,8 +106,9 @@ class LogbackConfigTest {
         return names;
     }
 
-    private static List<String> errors(LoggerContext context) {
-        return context.getStatusManager().getCopyOfStatusList().stream().filter(s -> s.getLevel() == Status.ERROR)
+    /** Warnings and errors logback recorded about its own configuration. */
+    private static List<String> problems(LoggerContext context) {
+        return context.getStatusManager().getCopyOfStatusList().stream().filter(s -> s.getLevel() >= Status.WARN)
                 .map(Status::getMessage).toList();
     }
 }
