@@ -11,6 +11,8 @@ import io.xaichat.worker.vision.QwenVlEngine;
 import io.xaichat.worker.vision.VisionEngineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BiConsumer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -30,6 +32,12 @@ public final class EngineLoader {
     private EngineLoader() {}
 
     public static List<Engine<?>> load(Set<JobKind> kinds, EngineConfigs configs) {
+        return load(kinds, configs, (engine, took) -> {});
+    }
+
+    /** @param onLoaded told of each engine and how long it took to load (metrics) */
+    public static List<Engine<?>> load(Set<JobKind> kinds, EngineConfigs configs,
+                                       BiConsumer<Engine<?>, Duration> onLoaded) {
         List<Engine<?>> loaded = new ArrayList<>();
         try {
             for (JobKind kind : JobKind.values()) {
@@ -41,8 +49,9 @@ public final class EngineLoader {
                     case IMAGE -> loadImage(configs.image());
                 };
                 loaded.add(engine);
-                log.info("{} model {} loaded in {} ms", kind.wireName(), engine.modelId(),
-                        (System.nanoTime() - start) / 1_000_000);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                onLoaded.accept(engine, took);
+                log.info("{} model {} loaded in {} ms", kind.wireName(), engine.modelId(), took.toMillis());
             }
             return loaded;
         } catch (RuntimeException e) {

@@ -76,6 +76,15 @@ public final class JobProcessor {
      *     false when the broker could not take it and the record must be processed again
      */
     public boolean process(ConsumerRecord<String, byte[]> record) {
+        listener.started(engine.kind());
+        try {
+            return answerRecord(record);
+        } finally {
+            listener.finished(engine.kind());
+        }
+    }
+
+    private boolean answerRecord(ConsumerRecord<String, byte[]> record) {
         Instant received = clock.instant();
         ReplyAddress address = addressFromHeaders(record);
         try {
