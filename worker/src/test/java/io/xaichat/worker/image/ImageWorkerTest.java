@@ -179,11 +179,30 @@ class ImageWorkerTest {
         assertThat(result.status()).as(Json.toString(result)).isEqualTo(ResultStatus.OK);
         assertThat(result.output().has("png_base64")).isFalse();
         Path file = Path.of(result.output().get("path").asText());
-        assertThat(file).startsWith(outputDir.toAbsolutePath()).hasFileName("big_1.png");
+        assertThat(file).startsWith(outputDir.toAbsolutePath());
+        assertThat(file.getFileName().toString()).matches("big_1-[0-9a-f]{12}\\.png");
         assertThat(Files.size(file)).isGreaterThan(INLINE_LIMIT);
         BufferedImage png = ImageIO.read(file.toFile());
         assertThat(png.getWidth()).isEqualTo(512);
         assertThat(png.getHeight()).isEqualTo(512);
+    }
+
+    @Test
+    void aCachedPathStillShowsItsImageAfterALaterJobReusesTheJobId() throws Exception {
+        bench.send(bench.job("reused", JobKind.IMAGE, request("a red fox", 1, 512, 512, 9L)));
+        Path first = Path.of(bench.replies().await("reused", WAIT).output().get("path").asText());
+        byte[] firstBytes = Files.readAllBytes(first);
+        bench.send(bench.job("reused", JobKind.IMAGE, request("a red fox", 1, 512, 512, 10L)));
+        bench.replies().reader().awaitUntil(records -> records.stream().filter(Replies::isResult)
+                .filter(r -> r.keyString().equals("reused")).count() == 2, "two results", WAIT);
+
+        bench.send(bench.job("repeat", JobKind.IMAGE, request("a red fox", 1, 512, 512, 9L)));
+        ResultEnvelope repeat = bench.replies().await("repeat", WAIT);
+        assertThat(repeat.cached()).isTrue();
+        assertThat(Path.of(repeat.output().get("path").asText())).isEqualTo(first);
+        assertThat(java.util.Arrays.equals(Files.readAllBytes(first), firstBytes))
+                .as("the cached path still holds the first image").isTrue();
+        assertThat(engine.inferenceCount()).isEqualTo(2);
     }
 
     /** No output directory: every image is inline, and a 1024×1024 one is well past Kafka's default 1 MB. */
