@@ -36,17 +36,21 @@ public final class WorkerMain implements Callable<Integer> {
     @Mixin VisionOptions vision;
     @Mixin ImageOptions image;
 
-    /** Reads every setting once and validates it; the engines' settings only for the enabled kinds. */
+    /** Reads every setting once and validates it, then loads the engines of the enabled kinds. */
     public static Worker build(WorkerOptions worker, ModelsLocation models, ChatOptions chat, VisionOptions vision,
                                ImageOptions image, JobListener listener) {
         WorkerConfig config = worker.toConfig();
-        Set<JobKind> kinds = config.kinds();
+        return new Worker(config, loadEngines(config.kinds(), models, chat, vision, image), listener);
+    }
+
+    /** Loads the engines of {@code kinds}, reading only those kinds' settings. */
+    public static List<Engine<?>> loadEngines(Set<JobKind> kinds, ModelsLocation models, ChatOptions chat,
+                                              VisionOptions vision, ImageOptions image) {
         var configs = new EngineLoader.EngineConfigs(
                 kinds.contains(JobKind.CHAT) ? chat.toConfig(models) : null,
                 kinds.contains(JobKind.VISION) ? vision.toConfig(models) : null,
                 kinds.contains(JobKind.IMAGE) ? image.toConfig(models) : null);
-        List<Engine<?>> engines = EngineLoader.load(kinds, configs);
-        return new Worker(config, engines, listener);
+        return EngineLoader.load(kinds, configs);
     }
 
     @Override
