@@ -10,6 +10,7 @@ import io.xaichat.worker.Worker;
 import io.xaichat.worker.engine.Engine;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import redis.clients.jedis.JedisPooled;
@@ -37,7 +38,7 @@ public final class WorkerBench implements AutoCloseable {
     /** Starts a worker serving the engines' kinds on fresh topics named after {@code name}, cached in Redis. */
     public static WorkerBench start(KafkaHandle kafka, RedisHandle redis, String name, Engine<?>... engines) {
         Topics topics = new Topics(Names.unique(name));
-        JobKind[] kinds = java.util.Arrays.stream(engines).map(Engine::kind).toArray(JobKind[]::new);
+        JobKind[] kinds = Arrays.stream(engines).map(Engine::kind).toArray(JobKind[]::new);
         Worker worker = TestWorkers.start(TestWorkers.config(kafka.bootstrapServers(), redis.url(), topics.prefix(),
                 "w-" + name, kinds), engines);
         return new WorkerBench(kafka, topics, worker);

@@ -18,13 +18,19 @@ import io.xaichat.testkit.Replies;
 import io.xaichat.testkit.TopicReader.TopicRecord;
 import io.xaichat.testkit.WorkerBench;
 import io.xaichat.testkit.onnx.TinyQwenVlModels;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.LongStream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -157,7 +163,7 @@ class VisionWorkerTest {
 
     @Test
     void rejectedImagesEndAsInputRejectedErrorsAndDeadLettersWhileTheNextJobCompletes() throws Exception {
-        byte[] corrupt = java.util.Arrays.copyOf(png, png.length / 2);
+        byte[] corrupt = Arrays.copyOf(png, png.length / 2);
         byte[] oversize = noise(80, 80);
         assertThat(oversize.length).as("bigger than the byte limit, smaller than a job record may be")
                 .isBetween((int) MAX_IMAGE_BYTES + 1, 60 * 1024);
@@ -212,13 +218,12 @@ class VisionWorkerTest {
     }
 
     /** Random pixels: a PNG that does not compress, so its size is predictable. */
-    private static byte[] noise(int width, int height) throws java.io.IOException {
-        java.util.Random random = new java.util.Random(width * 31L + height);
-        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
-                java.awt.image.BufferedImage.TYPE_INT_RGB);
+    private static byte[] noise(int width, int height) throws IOException {
+        Random random = new Random(width * 31L + height);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) for (int x = 0; x < width; x++) image.setRGB(x, y, random.nextInt(1 << 24));
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(image, "png", out);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
         return out.toByteArray();
     }
 
