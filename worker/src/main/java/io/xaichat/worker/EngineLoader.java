@@ -84,6 +84,10 @@ public final class EngineLoader {
         for (Path p : List.of(config.textEncoder(), config.unet(), config.vaeDecoder())) {
             requireFile(JobKind.IMAGE, p, "XAICHAT_IMAGE_MODEL");
         }
+        if (config.outputDir() == null) {
+            log.warn("image: no --output-dir/XAICHAT_OUTPUT_DIR, so every PNG is returned inline; one above ~750 KB "
+                    + "exceeds a broker's default max.message.bytes (1 MB) and ends as reply_failed");
+        }
         try {
             return LcmImageEngine.open(config);
         } catch (Exception e) {
