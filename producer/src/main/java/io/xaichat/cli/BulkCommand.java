@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                         + "output and appends the rest.",
                 "Exit status: 0 every line answered, 1 some lines failed or were invalid, 2 bad usage, "
                         + "130 interrupted."})
-public final class BulkCommand implements Callable<Integer> {
+public final class BulkCommand implements Callable<Integer>, KafkaCommand {
 
     @Spec
     CommandSpec spec;
@@ -67,6 +67,11 @@ public final class BulkCommand implements Callable<Integer> {
 
     @Option(names = "--no-progress", description = "No progress bar (the summary is still printed).")
     boolean noProgress;
+
+    @Override
+    public ConnectionOptions connection() {
+        return connection;
+    }
 
     @Override
     public Integer call() throws IOException {

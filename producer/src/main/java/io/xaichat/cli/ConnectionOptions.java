@@ -36,6 +36,13 @@ public final class ConnectionOptions {
                     + "of a reply topic of this client's own (for clusters where clients may not create topics).")
     boolean sharedReplies;
 
+    /** Points the command at local mode's broker, with the same topic prefix and client properties as its worker. */
+    void useLocal(String bootstrap, String prefix, Path clientProperties) {
+        this.bootstrapServers = bootstrap;
+        this.topicPrefix = prefix;
+        this.kafkaConfig = clientProperties;
+    }
+
     /** @param timeout overrides the default timeout of every kind; null keeps the defaults */
     public ClientConfig clientConfig(java.time.Duration timeout) throws IOException {
         ClientConfig config = ClientConfig.of(bootstrapServers)

@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
                 "  vision: --image FILE --question TEXT (the image travels inline as base64)",
                 "  image:  --prompt TEXT --out FILE.png [--steps N] [--width W] [--height H] [--seed N]",
                 "Exit status: 0 answered, 1 the job failed (error, expired or timed out), 2 bad usage."})
-public final class SubmitCommand implements Callable<Integer> {
+public final class SubmitCommand implements Callable<Integer>, KafkaCommand {
 
     @Spec
     CommandSpec spec;
@@ -102,6 +102,11 @@ public final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long to wait for the answer, e.g. 90s, 10m (default: chat 10m, vision 15m, image 30m).")
     Duration timeout;
+
+    @Override
+    public ConnectionOptions connection() {
+        return connection;
+    }
 
     @Override
     public Integer call() throws IOException {

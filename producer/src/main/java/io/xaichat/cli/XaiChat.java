@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** The {@code xaichat} command line; each feature is a subcommand. */
 @Command(name = "xaichat", mixinStandardHelpOptions = true, version = "xaichat 0.1.0",
         description = "Submit chat, vision and image jobs to XAIChat Batch and manage its model files.",
-        subcommands = {SubmitCommand.class, BulkCommand.class, ModelsCommand.class})
+        subcommands = {SubmitCommand.class, BulkCommand.class, LocalCommand.class, ModelsCommand.class})
 public final class XaiChat implements Runnable {
 
     @Spec
@@ -19,8 +19,13 @@ public final class XaiChat implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
     }
 
+    /** The command line with local mode's execution strategy installed. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new XaiChat()).setExecutionStrategy(LocalCommand::execute);
+    }
+
     public static void main(String[] args) {
         // Exit explicitly: native libraries used by other subcommands can leave non-daemon threads behind.
-        System.exit(new CommandLine(new XaiChat()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

@@ -121,6 +121,10 @@ public final class WorkerOptions {
         return bootstrapServers;
     }
 
+    public Path kafkaConfig() {
+        return kafkaConfig;
+    }
+
     public WorkerConfig toConfig() {
         return new WorkerConfig(
                 workerId == null || workerId.isBlank() ? defaultWorkerId() : workerId,

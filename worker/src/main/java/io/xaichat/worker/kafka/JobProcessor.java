@@ -65,6 +65,15 @@ public final class JobProcessor {
      *     false when the broker could not take it and the record must be processed again
      */
     public boolean process(ConsumerRecord<String, byte[]> record) {
+        listener.started(engine.kind());
+        try {
+            return answerRecord(record);
+        } finally {
+            listener.finished(engine.kind());
+        }
+    }
+
+    private boolean answerRecord(ConsumerRecord<String, byte[]> record) {
         Instant received = clock.instant();
         JobDecoder.Decoded decoded = decoder.decode(record);
         ReplyAddress address = decoded.address();

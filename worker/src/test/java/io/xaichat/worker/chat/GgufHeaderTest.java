@@ -3,7 +3,7 @@ package io.xaichat.worker.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.xaichat.testkit.gguf.ModelSpec;
+import io.xaichat.worker.gguf.ModelSpec;
 import io.xaichat.testkit.gguf.TinyGgufModels;
 import java.io.IOException;
 import java.nio.file.Files;

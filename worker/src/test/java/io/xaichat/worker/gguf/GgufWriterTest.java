@@ -1,9 +1,9 @@
-package io.xaichat.testkit.gguf;
+package io.xaichat.worker.gguf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.xaichat.testkit.gguf.GgufWriter.Half;
-import io.xaichat.testkit.gguf.GgufWriter.TensorType;
+import io.xaichat.worker.gguf.GgufWriter.Half;
+import io.xaichat.worker.gguf.GgufWriter.TensorType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,9 +30,9 @@ class GgufWriterTest {
     @Test
     void sameSpecWritesSameBytesAndSeedChangesThem() throws IOException {
         ModelSpec spec = ModelSpec.tiny("llama");
-        byte[] a = Files.readAllBytes(TinyGgufModels.write(spec, dir.resolve("a.gguf")));
-        byte[] b = Files.readAllBytes(TinyGgufModels.write(spec, dir.resolve("b.gguf")));
-        byte[] c = Files.readAllBytes(TinyGgufModels.write(spec.withSeed(7), dir.resolve("c.gguf")));
+        byte[] a = Files.readAllBytes(SyntheticChatModels.write(spec, dir.resolve("a.gguf")));
+        byte[] b = Files.readAllBytes(SyntheticChatModels.write(spec, dir.resolve("b.gguf")));
+        byte[] c = Files.readAllBytes(SyntheticChatModels.write(spec.withSeed(7), dir.resolve("c.gguf")));
 
         assertThat(a).isEqualTo(b);
         assertThat(c).hasSameSizeAs(a).isNotEqualTo(a);

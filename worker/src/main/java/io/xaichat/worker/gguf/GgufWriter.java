@@ -1,4 +1,4 @@
-package io.xaichat.testkit.gguf;
+package io.xaichat.worker.gguf;
 
 import java.io.IOException;
 import java.io.OutputStream;

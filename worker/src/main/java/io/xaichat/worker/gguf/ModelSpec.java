@@ -1,6 +1,6 @@
-package io.xaichat.testkit.gguf;
+package io.xaichat.worker.gguf;
 
-import io.xaichat.testkit.gguf.GgufWriter.TensorType;
+import io.xaichat.worker.gguf.GgufWriter.TensorType;
 
 /**
  * The shape of a synthetic decoder-only model: enough for llama.cpp to load it and run at real speed.

@@ -1,0 +1,134 @@
+package io.xaichat.cli;
+
+import io.xaichat.local.LocalServices;
+import io.xaichat.worker.Worker;
+import io.xaichat.worker.WorkerMain;
+import io.xaichat.worker.engine.Engine;
+import java.util.List;
+import io.xaichat.worker.config.ChatOptions;
+import io.xaichat.worker.config.ConfigException;
+import io.xaichat.worker.config.ImageOptions;
+import io.xaichat.worker.config.ModelsLocation;
+import io.xaichat.worker.config.VisionOptions;
+import io.xaichat.worker.config.WorkerOptions;
+import io.xaichat.worker.gguf.ModelSpec;
+import io.xaichat.worker.gguf.SyntheticChatModels;
+import io.xaichat.worker.kafka.JobListener;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code xaichat local ...}: the whole system on one machine in one process — an in-process Kafka broker, a real
+ * redis-server and a worker — around one command, then a clean shutdown. Existing services are used instead when
+ * {@code KAFKA_BOOTSTRAP_SERVERS} / {@code REDIS_URL} are set.
+ */
+@Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a command against an embedded broker, redis-server and worker on this machine.",
+                "Options before the subcommand configure the worker (same flags and environment variables as "
+                        + "xaichat-worker); e.g. xaichat local --kinds chat,image bulk in.jsonl --out out.jsonl"},
+        subcommands = {BulkCommand.class, SubmitCommand.class, LocalWorkerCommand.class})
+public final class LocalCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin WorkerOptions worker;
+    @Mixin ModelsLocation models;
+    @Mixin ChatOptions chat;
+    @Mixin VisionOptions vision;
+    @Mixin ImageOptions image;
+
+    @Option(names = "--kafka-port", defaultValue = "${env:XAICHAT_LOCAL_KAFKA_PORT:-0}",
+            description = "Port of the embedded broker (0 = any free port). Env XAICHAT_LOCAL_KAFKA_PORT.")
+    int kafkaPort;
+
+    @Option(names = "--redis-port", defaultValue = "${env:XAICHAT_LOCAL_REDIS_PORT:-0}",
+            description = "Port of the embedded redis-server (0 = any free port). Env XAICHAT_LOCAL_REDIS_PORT.")
+    int redisPort;
+
+    @Option(names = "--data-dir", description = "Keep the embedded broker's data here (default: a temporary directory).")
+    Path dataDir;
+
+    @Option(names = "--synthetic",
+            description = "Serve chat with a generated random-weight model (gibberish answers): tries the whole "
+                    + "pipeline where no real model can be downloaded.")
+    boolean synthetic;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: bulk, submit or worker");
+    }
+
+    /**
+     * Loads the models first (a missing model fails before anything starts), then the services; the subcommand's
+     * Kafka connection is pointed at them.
+     */
+    LocalServices start(PrintWriter status) {
+        if (synthetic) chat.model(syntheticModel(status));
+        List<Engine<?>> engines = WorkerMain.loadEngines(worker.enabledKinds(), models, chat, vision, image,
+                (engine, took) -> {});
+        try {
+            return new LocalServices(blank(System.getenv("KAFKA_BOOTSTRAP_SERVERS")), blank(System.getenv("REDIS_URL")),
+                    kafkaPort, redisPort, dataDir,
+                    (bootstrap, redis) -> new Worker(worker.connectTo(bootstrap, redis).toConfig(), engines,
+                            JobListener.NONE),
+                    status);
+        } catch (RuntimeException e) {
+            engines.forEach(Engine::close);
+            throw e;
+        }
+    }
+
+    private Path syntheticModel(PrintWriter status) {
+        Path file = models.dir().resolve("synthetic").resolve("synthetic-qwen2-tiny.gguf");
+        if (!Files.isRegularFile(file)) {
+            try {
+                Files.createDirectories(file.getParent());
+            } catch (java.io.IOException e) {
+                throw new ConfigException("cannot create " + file.getParent() + ": " + e.getMessage());
+            }
+            SyntheticChatModels.write(ModelSpec.tiny("qwen2").withContextLength(4096), file);
+        }
+        status.println("local: --synthetic: chat answers come from a random-weight model (" + file + ")");
+        return file;
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /**
+     * The root command's execution strategy: a {@code local} subcommand runs inside {@link LocalServices};
+     * everything else runs as usual.
+     */
+    static int execute(ParseResult parsed) {
+        ParseResult local = parsed.subcommand();
+        if (local == null || !(local.commandSpec().userObject() instanceof LocalCommand command)
+                || local.subcommand() == null || CommandLine.printHelpIfRequested(parsed)) {
+            return new CommandLine.RunLast().execute(parsed);
+        }
+        CommandLine cli = local.commandSpec().commandLine();
+        PrintWriter status = cli.getErr();
+        Object target = local.subcommand().commandSpec().userObject();
+        try (LocalServices services = command.start(status)) {
+            if (target instanceof KafkaCommand kafka) {
+                kafka.connection().useLocal(services.bootstrapServers(), services.worker().config().topics().prefix(),
+                        command.worker.kafkaConfig());
+            }
+            if (target instanceof LocalWorkerCommand w) w.services = services;
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (ConfigException e) {
+            status.println("xaichat local: " + e.getMessage());
+            status.flush();
+            return 2;
+        }
+    }
+}
