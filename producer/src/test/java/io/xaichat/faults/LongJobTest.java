@@ -11,9 +11,9 @@ import io.xaichat.schema.ResultEnvelope;
 import io.xaichat.testkit.KafkaHandle;
 import io.xaichat.testkit.Names;
 import io.xaichat.testkit.WorkerProcess;
-import io.xaichat.testkit.gguf.GgufWriter.TensorType;
-import io.xaichat.testkit.gguf.ModelSpec;
 import io.xaichat.testkit.gguf.TinyGgufModels;
+import io.xaichat.worker.gguf.GgufWriter.TensorType;
+import io.xaichat.worker.gguf.ModelSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -36,7 +36,7 @@ class LongJobTest {
 
     @Test
     void aJobLongerThanMaxPollIntervalIsAnsweredOnceWithoutRebalance() throws Exception {
-        // 8 layers, 512 wide: a 600-token prompt plus ~700 generated tokens take ~10 s on one thread.
+        // 8 layers, 512 wide: a 1,000-token prompt plus ~700 generated tokens take 10-15 s on one thread.
         Path model = TinyGgufModels.write(new ModelSpec("qwen2", 512, 8, 8, 2, 1536, 288, 4096, TensorType.F16, 42),
                 dir.resolve("slow-qwen2.gguf"));
         String prefix = Names.unique("longjob");
@@ -53,7 +53,7 @@ class LongJobTest {
             try (XaiChatClient client = XaiChatClient.start(workers.clientConfig())) {
                 JobTally tally = new JobTally(client);
                 tally.submit(JobEnvelope.of("long", JobKind.CHAT, null,
-                        ChatRequest.ofPrompt("story ".repeat(150)).withTemperature(0).withMaxTokens(1000)));
+                        ChatRequest.ofPrompt("story ".repeat(250)).withTemperature(0).withMaxTokens(1000)));
                 Map<String, ResultEnvelope> results = tally.awaitAll(Duration.ofMinutes(2));
                 ResultEnvelope result = results.get("long");
                 ReliabilityReport.Row row = ReliabilityReport.write("6-long-job", tally.row(

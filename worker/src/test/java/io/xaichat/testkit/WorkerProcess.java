@@ -41,7 +41,8 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     /**
-     * A chat worker with one inference thread, context 512, no cache, logging to {@code <dir>/<workerId>.log}.
+     * A chat worker with one inference thread, context 512, no cache, metrics on a free loopback port, logging to
+     * {@code <dir>/<workerId>.log}.
      * Change any setting with {@link Builder#env} or {@link Builder#flag}.
      */
     public static Builder chat(String workerId, Path model, Path dir) {
@@ -51,7 +52,10 @@ public final class WorkerProcess implements AutoCloseable {
                 .env("XAICHAT_CHAT_MODEL", model.toString())
                 .env("XAICHAT_CHAT_THREADS", "1")
                 .env("XAICHAT_CHAT_CONTEXT", "512")
-                .env("REDIS_URL", "none");
+                .env("REDIS_URL", "none")
+                // Several workers on one machine: each its own free port for metrics and health, on loopback.
+                .env("XAICHAT_METRICS_PORT", "0")
+                .env("XAICHAT_METRICS_BIND", "127.0.0.1");
     }
 
     public String workerId() {
