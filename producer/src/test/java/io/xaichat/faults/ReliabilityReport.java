@@ -11,8 +11,6 @@ import java.nio.file.Path;
  */
 final class ReliabilityReport {
     static final Path DIR = Path.of("target", "reliability");
-    static final String HEADER = "| fault | jobs in | results out | lost | duplicated | how it was produced |\n"
-            + "|---|---:|---:|---:|---:|---|\n";
 
     private ReliabilityReport() {}
 
