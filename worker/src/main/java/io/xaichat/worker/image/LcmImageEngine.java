@@ -9,6 +9,7 @@ import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.JobKind;
 import io.xaichat.schema.Json;
 import io.xaichat.schema.Usage;
+import io.xaichat.worker.cpu.CpuSet;
 import io.xaichat.worker.engine.ChunkSink;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.engine.EngineResult;
@@ -147,6 +148,11 @@ public final class LcmImageEngine implements Engine<ImageRequest> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always has SHA-256", e);
         }
+    }
+
+    @Override
+    public CpuSet cpus() {
+        return config.cpus();
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.xaichat.schema.Timings;
 import io.xaichat.schema.ErrorInfo;
 import io.xaichat.worker.cache.CacheKey;
 import io.xaichat.worker.cache.CachedCompute;
+import io.xaichat.worker.cpu.CpuSet;
 import io.xaichat.worker.engine.ChunkSink;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.engine.EngineResult;
@@ -58,6 +59,11 @@ public final class JobProcessor {
 
     public JobKind kind() {
         return engine.kind();
+    }
+
+    /** The CPUs the engine is pinned to: the job thread binds itself to them. */
+    public CpuSet cpus() {
+        return engine.cpus();
     }
 
     /**
