@@ -1,10 +1,10 @@
 package io.xaichat.bulk;
 
+import io.xaichat.schema.Sha256;
 import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 
@@ -33,16 +33,12 @@ record BulkJob(ParsedLine.Request request, String contentId, String jobId) {
     }
 
     static String contentId(ParsedLine.Request r) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {r.customId(), r.kind().wireName(), r.model() == null ? "" : r.model()}) {
-                sha.update(part.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            sha.update(Json.canonical(r.request()));
-            return HexFormat.of().formatHex(sha.digest(), 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        MessageDigest sha = Sha256.newDigest();
+        for (String part : new String[] {r.customId(), r.kind().wireName(), r.model() == null ? "" : r.model()}) {
+            sha.update(part.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
         }
+        sha.update(Json.canonical(r.request()));
+        return HexFormat.of().formatHex(sha.digest(), 0, 12);
     }
 }

@@ -1,5 +1,6 @@
 package io.xaichat.models;
 
+import io.xaichat.schema.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

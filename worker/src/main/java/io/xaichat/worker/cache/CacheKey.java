@@ -1,12 +1,10 @@
 package io.xaichat.worker.cache;
 
+import io.xaichat.schema.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xaichat.schema.JobKind;
 import io.xaichat.schema.Json;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * {@code xaichat:v1:} + SHA-256 of the canonical JSON of everything that determines an output: the kind, the model
@@ -30,11 +28,7 @@ public record CacheKey(String value) {
     }
 
     static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return Sha256.hex(bytes);
     }
 
     @Override

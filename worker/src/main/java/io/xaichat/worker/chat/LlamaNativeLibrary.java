@@ -1,13 +1,12 @@
 package io.xaichat.worker.chat;
 
+import io.xaichat.schema.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -35,7 +34,7 @@ final class LlamaNativeLibrary {
         try (InputStream in = LlamaNativeLibrary.class.getResourceAsStream(resource)) {
             if (in == null) return;
             byte[] lib = in.readAllBytes();
-            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(lib), 0, 8);
+            String hash = Sha256.prefix(lib, 16);
             Path dir = Path.of(System.getProperty("java.io.tmpdir"), "xaichat-jllama-" + hash);
             Path target = dir.resolve(LIB);
             if (!Files.isRegularFile(target) || Files.size(target) != lib.length) {
@@ -47,8 +46,6 @@ final class LlamaNativeLibrary {
             System.setProperty(LIB_PATH_PROPERTY, dir.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract the llama.cpp native library to the temp directory", e);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,15 +1,12 @@
 package io.xaichat.worker.engine;
 
+import io.xaichat.schema.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -28,7 +25,7 @@ public final class ModelFingerprint {
             Path sidecar = sidecar(file);
             String cached = readSidecar(sidecar, size, mtime);
             if (cached != null) return cached;
-            String digest = hash(file);
+            String digest = Sha256.of(file);
             writeSidecar(sidecar, file, digest, size, mtime);
             return digest;
         } catch (IOException e) {
@@ -40,7 +37,7 @@ public final class ModelFingerprint {
     public static String of(Collection<Path> files) {
         StringBuilder lines = new StringBuilder();
         for (Path f : files) lines.append(f.getFileName()).append(' ').append(of(f)).append('\n');
-        return HexFormat.of().formatHex(sha256().digest(lines.toString().getBytes(StandardCharsets.UTF_8)));
+        return Sha256.hex(lines.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     static Path sidecar(Path file) {
@@ -74,20 +71,4 @@ public final class ModelFingerprint {
         return "# size=" + size + " mtime=" + mtime;
     }
 
-    private static String hash(Path file) throws IOException {
-        MessageDigest sha = sha256();
-        byte[] buf = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.xaichat.worker.image;
 
+import io.xaichat.schema.Sha256;
 import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,10 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -143,11 +141,7 @@ public final class LcmImageEngine implements Engine<ImageRequest> {
 
     /** The first 12 hex digits of the PNG's SHA-256. */
     private static String contentTag(byte[] png) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(png), 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
+        return Sha256.prefix(png, 12);
     }
 
     @Override

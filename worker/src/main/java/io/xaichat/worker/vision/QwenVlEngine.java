@@ -1,5 +1,6 @@
 package io.xaichat.worker.vision;
 
+import io.xaichat.schema.Sha256;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -29,14 +30,10 @@ import io.xaichat.worker.onnx.OnnxSessions;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.LongBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -170,7 +167,7 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
         boolean deterministic = settings.greedy() || request.seed() != null;
 
         ObjectNode material = Json.MAPPER.createObjectNode();
-        material.put("image_sha256", sha256(bytes));
+        material.put("image_sha256", Sha256.hex(bytes));
         material.put("question", request.question());
         material.put("system", systemText(request));
         material.put("max_tokens", settings.maxTokens());
@@ -327,17 +324,6 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
         return ModelFingerprint.of(files);
     }
 
-    private static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     public CpuSet cpus() {
