@@ -90,6 +90,7 @@ public final class BenchMain {
     int run(String arguments) throws Exception {
         long start = System.nanoTime();
         MachineInfo machine = MachineInfo.current();
+        String loadBefore = MachineInfo.loadAverage();
         System.out.println("# XAIChat Batch benchmarks" + (quick ? " (--quick: harness check, not a measurement)" : ""));
         System.out.println();
         System.out.print(machine.markdown());
@@ -98,9 +99,11 @@ public final class BenchMain {
         System.out.println("| # | Figure | Median | Spread | Target | Verdict | Setup |");
         System.out.println("|---|---|---|---|---|---|---|");
 
+        // Generated on first use only (the full-size files take ~20-40 s each, once).
         Path tiny = models.tiny();
-        Path q4 = quick ? tiny : models.qwen25(TensorType.Q4_0);
-        Path q8 = quick ? null : models.qwen25(TensorType.Q8_0);
+        boolean fullSize = sections.contains("1") || sections.contains("4") || sections.contains("5");
+        Path q4 = quick || !fullSize ? tiny : models.qwen25(TensorType.Q4_0);
+        Path q8 = quick || !fullSize ? null : models.qwen25(TensorType.Q8_0);
         int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
         Path work = Files.createTempDirectory("xaichat-bench");
 
@@ -124,14 +127,17 @@ public final class BenchMain {
             }
         }
         double minutes = (System.nanoTime() - start) / 60e9;
-        String report = report(machine, table, arguments, minutes);
+        String load = "Load average (1/5/15 min) at start " + loadBefore + ", at end " + MachineInfo.loadAverage()
+                + " (2 CPUs: a load above 2 means other processes competed for the cores).";
+        System.out.println(load);
+        String report = report(machine, table, arguments, minutes, load);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report);
         System.out.printf(Locale.ROOT, "%nwhole run: %.1f min; table written to %s%n", minutes, out);
         return 0;
     }
 
-    private String report(MachineInfo machine, ResultTable table, String arguments, double minutes) {
+    private String report(MachineInfo machine, ResultTable table, String arguments, double minutes, String load) {
         List<String> parts = new ArrayList<>();
         parts.add("# XAIChat Batch benchmarks — run of " + LocalDate.now()
                 + (quick ? " (--quick: harness check, not a measurement)" : ""));
@@ -141,6 +147,8 @@ public final class BenchMain {
                 + models.dir() + "`)");
         parts.add("");
         parts.add(machine.markdown());
+        parts.add(load);
+        parts.add("");
         parts.add(table.markdown());
         return String.join("\n", parts);
     }

@@ -26,6 +26,14 @@ public record MachineInfo(String cpuModel, int cpus, long memoryMiB, String java
                 """, cpuModel, cpus, lscpuCores(), memoryMiB / 1024.0, java, os);
     }
 
+    /** The 1, 5 and 15 minute load averages: other work on the machine skews latency figures. */
+    public static String loadAverage() {
+        List<String> l = lines(Path.of("/proc/loadavg"));
+        if (l.isEmpty()) return "unknown";
+        String[] f = l.get(0).split(" ");
+        return f[0] + " " + f[1] + " " + f[2];
+    }
+
     private static String readCpuModel() {
         for (String line : lines(Path.of("/proc/cpuinfo"))) {
             if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
