@@ -21,7 +21,7 @@ public final class SyntheticImages {
             for (int x = 0; x < width; x++) {
                 double u = (double) x / width, v = (double) y / height;
                 double wave = Math.sin(u * 9 + v * 4) * 40 + Math.cos(v * 13 - u * 3) * 30;
-                int grain = random.nextInt(-12, 13);
+                int grain = random.nextInt(-5, 6);
                 int r = clamp(90 + 120 * u + wave + grain);
                 int g = clamp(70 + 140 * v - wave / 2 + grain);
                 int b = clamp(160 - 80 * u * v + wave / 3 + grain);
