@@ -2,13 +2,11 @@ package io.xaichat.cli;
 
 import io.xaichat.client.ClientConfig;
 import io.xaichat.schema.JobKind;
+import io.xaichat.worker.config.ConfigException;
+import io.xaichat.worker.config.KafkaProperties;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /** How the commands that talk to Kafka connect: a picocli mixin. */
@@ -19,9 +17,10 @@ public final class ConnectionOptions {
             description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS; default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:XAICHAT_KAFKA_CONFIG}",
             description = "Kafka client properties file (security.protocol, sasl.*, ssl.* ...), passed through to "
-                    + "the producer, consumer and admin clients.")
+                    + "the producer, consumer and admin clients (env XAICHAT_KAFKA_CONFIG; single properties also "
+                    + "as XAICHAT_KAFKA_<NAME>, e.g. XAICHAT_KAFKA_SASL_MECHANISM).")
     Path kafkaConfig;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:XAICHAT_TOPIC_PREFIX:-xaichat}",
@@ -58,15 +57,10 @@ public final class ConnectionOptions {
     }
 
     private Map<String, String> kafkaProperties() throws IOException {
-        Map<String, String> map = new HashMap<>();
-        if (kafkaConfig == null) return map;
-        Properties props = new Properties();
-        try (Reader r = Files.newBufferedReader(kafkaConfig)) {
-            props.load(r);
-        } catch (IOException e) {
-            throw new IOException("cannot read Kafka config file " + kafkaConfig + ": " + e.getMessage(), e);
+        try {
+            return KafkaProperties.load(kafkaConfig, System.getenv());
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        props.stringPropertyNames().forEach(k -> map.put(k, props.getProperty(k)));
-        return map;
     }
 }

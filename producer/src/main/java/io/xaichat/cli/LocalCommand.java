@@ -73,7 +73,8 @@ public final class LocalCommand implements Runnable {
      */
     LocalServices start(PrintWriter status) {
         if (synthetic) chat.model(syntheticModel(status));
-        List<Engine<?>> engines = WorkerMain.loadEngines(worker.enabledKinds(), models, chat, vision, image);
+        List<Engine<?>> engines = WorkerMain.loadEngines(worker.enabledKinds(), models, chat, vision, image,
+                (engine, took) -> {});
         try {
             return new LocalServices(blank(System.getenv("KAFKA_BOOTSTRAP_SERVERS")), blank(System.getenv("REDIS_URL")),
                     kafkaPort, redisPort, dataDir,

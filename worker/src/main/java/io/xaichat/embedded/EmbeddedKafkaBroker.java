@@ -210,6 +210,9 @@ public final class EmbeddedKafkaBroker extends LocalServer {
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "4");
+        // One machine, few members: KIP-848 groups settle in about a second instead of the 5 s heartbeat default.
+        p.put("group.consumer.min.heartbeat.interval.ms", "500");
+        p.put("group.consumer.heartbeat.interval.ms", "1000");
         p.putAll(overrides);
         Properties props = new Properties();
         props.putAll(p);

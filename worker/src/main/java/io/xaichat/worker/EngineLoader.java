@@ -11,6 +11,8 @@ import io.xaichat.worker.vision.QwenVlEngine;
 import io.xaichat.worker.vision.VisionEngineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BiConsumer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -30,6 +32,12 @@ public final class EngineLoader {
     private EngineLoader() {}
 
     public static List<Engine<?>> load(Set<JobKind> kinds, EngineConfigs configs) {
+        return load(kinds, configs, (engine, took) -> {});
+    }
+
+    /** @param onLoaded told of each engine and how long it took to load (metrics) */
+    public static List<Engine<?>> load(Set<JobKind> kinds, EngineConfigs configs,
+                                       BiConsumer<Engine<?>, Duration> onLoaded) {
         List<Engine<?>> loaded = new ArrayList<>();
         try {
             for (JobKind kind : JobKind.values()) {
@@ -41,8 +49,9 @@ public final class EngineLoader {
                     case IMAGE -> loadImage(configs.image());
                 };
                 loaded.add(engine);
-                log.info("{} model {} loaded in {} ms", kind.wireName(), engine.modelId(),
-                        (System.nanoTime() - start) / 1_000_000);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                onLoaded.accept(engine, took);
+                log.info("{} model {} loaded in {} ms", kind.wireName(), engine.modelId(), took.toMillis());
             }
             return loaded;
         } catch (RuntimeException e) {
@@ -74,6 +83,10 @@ public final class EngineLoader {
         requireDir(JobKind.IMAGE, config.modelDir(), "XAICHAT_IMAGE_MODEL");
         for (Path p : List.of(config.textEncoder(), config.unet(), config.vaeDecoder())) {
             requireFile(JobKind.IMAGE, p, "XAICHAT_IMAGE_MODEL");
+        }
+        if (config.outputDir() == null) {
+            log.warn("image: no --output-dir/XAICHAT_OUTPUT_DIR, so every PNG is returned inline; one above ~750 KB "
+                    + "exceeds a broker's default max.message.bytes (1 MB) and ends as reply_failed");
         }
         try {
             return LcmImageEngine.open(config);

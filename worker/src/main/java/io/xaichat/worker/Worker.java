@@ -21,6 +21,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +77,10 @@ public final class Worker implements AutoCloseable {
             String topic = config.topics().jobs(engine.kind());
             JobProcessor processor = new JobProcessor(engine, topic, validator, cached, publisher, listener,
                     config.workerId(), config.maxRecordBytes(), config.streamBatchSize(), Clock.systemUTC());
-            JobConsumerLoop loop = new JobConsumerLoop(clients.jobConsumer(engine.kind()), processor, topic,
-                    config.shutdownGrace(), config.leaveGroupOnShutdown());
+            Consumer<String, byte[]> consumer = clients.jobConsumer(engine.kind());
+            listener.consumerStarted(engine.kind(), consumer::metrics);
+            JobConsumerLoop loop = new JobConsumerLoop(consumer, processor, topic, config.shutdownGrace(),
+                    config.leaveGroupOnShutdown());
             Thread t = new Thread(loop, "xaichat-poll-" + engine.kind().wireName());
             loops.add(loop);
             threads.add(t);

@@ -1,6 +1,7 @@
 package io.xaichat.worker.chat;
 
 import io.xaichat.worker.cpu.CpuSet;
+import io.xaichat.worker.cpu.ThreadAffinity;
 import io.xaichat.worker.cpu.CpuTopology;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -28,11 +29,11 @@ public record ChatEngineConfig(Path model, String modelId, int threads, CpuSet c
         Objects.requireNonNull(cpus, "cpus");
         if (threads < 1) throw new IllegalArgumentException("chat threads must be ≥ 1, got " + threads);
         if (!cpus.isEmpty()) {
-            var missing = cpus.missingOn(Runtime.getRuntime().availableProcessors());
+            CpuSet allowed = ThreadAffinity.allowedForProcess();
+            var missing = cpus.missingFrom(allowed);
             if (!missing.isEmpty()) {
                 throw new IllegalArgumentException("chat CPU list " + cpus + " names CPUs " + missing
-                        + " that this machine does not have (CPUs 0-"
-                        + (Runtime.getRuntime().availableProcessors() - 1) + ")");
+                        + " this process may not run on (allowed: " + allowed + ")");
             }
             if (cpus.size() < threads) {
                 throw new IllegalArgumentException("chat CPU list " + cpus + " has " + cpus.size() + " CPUs but "

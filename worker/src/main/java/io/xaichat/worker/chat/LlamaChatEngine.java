@@ -15,11 +15,13 @@ import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.JobKind;
 import io.xaichat.schema.Json;
 import io.xaichat.schema.Usage;
+import io.xaichat.worker.cpu.CpuSet;
 import io.xaichat.worker.engine.ChunkSink;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.engine.EngineResult;
 import io.xaichat.worker.engine.JobFailure;
 import io.xaichat.worker.engine.ModelFingerprint;
+import io.xaichat.worker.cpu.ThreadAffinity;
 import io.xaichat.worker.engine.PreparedJob;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,7 +74,8 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
         this.modelId = config.effectiveModelId();
         this.modelDigest = ModelFingerprint.of(config.model());
         LlamaNativeLibrary.prepare();
-        this.model = load(config, header.architecture());
+        // The model's native server thread and its OpenMP workers start during the load and inherit this binding.
+        this.model = ThreadAffinity.callPinned(config.cpus(), () -> load(config, header.architecture()));
         try {
             model.complete(new InferenceParameters("Hello").setNPredict(1).setTemperature(0f).setCachePrompt(false));
         } catch (RuntimeException e) {
@@ -306,6 +309,11 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
 
     private int tokenCount(String text) {
         return model.encode(text).length;
+    }
+
+    @Override
+    public CpuSet cpus() {
+        return config.cpus();
     }
 
     @Override

@@ -3,16 +3,13 @@ package io.xaichat.worker.config;
 import io.xaichat.schema.JobKind;
 import io.xaichat.schema.Topics;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
@@ -31,7 +28,8 @@ public final class WorkerOptions {
     String bootstrapServers;
 
     @Option(names = "--kafka-config", defaultValue = "${env:XAICHAT_KAFKA_CONFIG}",
-            description = "Properties file passed to every Kafka client (security: SASL_SSL, SCRAM, mTLS). Env XAICHAT_KAFKA_CONFIG.")
+            description = "Properties file passed to every Kafka client (security: SASL_SSL, SCRAM, mTLS). Env XAICHAT_KAFKA_CONFIG; "
+                    + "single properties also as XAICHAT_KAFKA_<NAME>, e.g. XAICHAT_KAFKA_SASL_MECHANISM.")
     Path kafkaConfig;
 
     @Option(names = "--topic-prefix", defaultValue = "${env:XAICHAT_TOPIC_PREFIX:-xaichat}",
@@ -131,7 +129,7 @@ public final class WorkerOptions {
         return new WorkerConfig(
                 workerId == null || workerId.isBlank() ? defaultWorkerId() : workerId,
                 bootstrapServers,
-                readKafkaProperties(kafkaConfig),
+                KafkaProperties.load(kafkaConfig, System.getenv()),
                 new Topics(topicPrefix),
                 enabledKinds(),
                 partitions,
@@ -162,19 +160,6 @@ public final class WorkerOptions {
         } catch (URISyntaxException e) {
             throw new ConfigException("REDIS_URL is not a URL (expected redis://host:port): " + e.getReason());
         }
-    }
-
-    static Map<String, String> readKafkaProperties(Path file) {
-        if (file == null) return Map.of();
-        Properties props = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            props.load(r);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read Kafka client properties " + file + ": " + e.getMessage());
-        }
-        Map<String, String> map = new HashMap<>();
-        props.stringPropertyNames().forEach(n -> map.put(n, props.getProperty(n)));
-        return map;
     }
 
     static String defaultWorkerId() {

@@ -2,7 +2,6 @@ package io.xaichat.worker.cpu;
 
 import java.util.BitSet;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * A set of CPU ids parsed from the usual list syntax ({@code 0-3}, {@code 0,2,4-5}), as in taskset and cpuset.
@@ -76,10 +75,22 @@ public final class CpuSet {
         return "0x" + hex;
     }
 
-    /** CPUs that do not exist on this machine (ids ≥ the available processor count). */
-    public List<Integer> missingOn(int availableProcessors) {
-        return IntStream.range(availableProcessors, Math.max(availableProcessors, cpus.length()))
-                .filter(cpus::get).boxed().toList();
+    /** The CPUs of this set that {@code allowed} lacks, e.g. CPUs this process may not run on. */
+    public List<Integer> missingFrom(CpuSet allowed) {
+        BitSet missing = (BitSet) cpus.clone();
+        missing.andNot(allowed.cpus);
+        return missing.stream().boxed().toList();
+    }
+
+    /** Bytes of a Linux {@code cpu_set_t} with this set's bits, lowest CPU in the lowest bit of byte 0. */
+    byte[] toMask(int bytes) {
+        byte[] mask = new byte[bytes];
+        cpus.stream().filter(c -> c < bytes * 8).forEach(c -> mask[c / 8] |= (byte) (1 << (c % 8)));
+        return mask;
+    }
+
+    static CpuSet fromMask(byte[] mask) {
+        return new CpuSet(BitSet.valueOf(mask));
     }
 
     @Override

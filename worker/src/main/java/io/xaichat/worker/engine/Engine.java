@@ -2,6 +2,7 @@ package io.xaichat.worker.engine;
 
 import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.JobKind;
+import io.xaichat.worker.cpu.CpuSet;
 
 /**
  * A resident model serving one kind of job. Loaded once at worker start and kept for the life of the process;
@@ -29,6 +30,11 @@ public interface Engine<R> extends AutoCloseable {
 
     /** Computes the job, streaming partial output to {@code sink} when the request asked for it. */
     EngineResult run(PreparedJob<R> job, ChunkSink sink) throws JobFailure;
+
+    /** The CPUs this engine is pinned to (empty: not pinned); the job thread that calls {@link #run} is bound to them. */
+    default CpuSet cpus() {
+        return CpuSet.none();
+    }
 
     /** How many inferences {@link #run} has performed since start (cache hits do not count). */
     long inferenceCount();

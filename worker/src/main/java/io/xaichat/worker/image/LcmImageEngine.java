@@ -9,6 +9,7 @@ import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.JobKind;
 import io.xaichat.schema.Json;
 import io.xaichat.schema.Usage;
+import io.xaichat.worker.cpu.CpuSet;
 import io.xaichat.worker.engine.ChunkSink;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.engine.EngineResult;
@@ -17,11 +18,9 @@ import io.xaichat.worker.engine.ModelFingerprint;
 import io.xaichat.worker.engine.PreparedJob;
 import io.xaichat.worker.onnx.OnnxSessions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -123,10 +122,14 @@ public final class LcmImageEngine implements Engine<ImageRequest> {
         return new EngineResult(out, new Usage(image.promptTokens(), 0), null);
     }
 
-    /** Writes atomically (temp file + move) so a reader never sees half a PNG. */
+    /**
+     * Writes atomically (temp file + move) so a reader never sees half a PNG. The name carries a hash of the content
+     * as well as the job id: a cached result keeps pointing at its own image even when a later job reuses the id.
+     */
     private Path writePng(String jobId, byte[] png) throws JobFailure {
         Path dir = config.outputDir();
-        Path target = dir.resolve(jobId.replaceAll("[^A-Za-z0-9._-]", "_") + ".png").toAbsolutePath();
+        String name = jobId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + contentTag(png) + ".png";
+        Path target = dir.resolve(name).toAbsolutePath();
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".png-", ".tmp");
@@ -136,6 +139,20 @@ public final class LcmImageEngine implements Engine<ImageRequest> {
         } catch (IOException e) {
             throw new JobFailure(ErrorCode.ENGINE_FAILURE, "cannot write the image to " + target + ": " + e, e);
         }
+    }
+
+    /** The first 12 hex digits of the PNG's SHA-256. */
+    private static String contentTag(byte[] png) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(png), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+
+    @Override
+    public CpuSet cpus() {
+        return config.cpus();
     }
 
     @Override

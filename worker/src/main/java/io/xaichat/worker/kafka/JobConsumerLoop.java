@@ -1,5 +1,6 @@
 package io.xaichat.worker.kafka;
 
+import io.xaichat.worker.cpu.ThreadAffinity;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -54,7 +55,10 @@ public final class JobConsumerLoop implements Runnable {
         this.shutdownGrace = shutdownGrace;
         this.leaveGroupOnClose = leaveGroupOnClose;
         this.jobThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "xaichat-job-" + processor.kind().wireName());
+            Thread t = new Thread(() -> {
+                ThreadAffinity.pinCurrentThread(processor.cpus()); // ONNX Runtime computes on the calling thread too
+                r.run();
+            }, "xaichat-job-" + processor.kind().wireName());
             t.setDaemon(true);
             return t;
         });

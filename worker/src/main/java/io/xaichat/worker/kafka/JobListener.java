@@ -2,9 +2,19 @@ package io.xaichat.worker.kafka;
 
 import io.xaichat.schema.JobKind;
 import io.xaichat.schema.ResultEnvelope;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 
 /** What the runtime reports as jobs go through it (metrics hang off this). */
 public interface JobListener {
+
+    /** A job record was taken off the topic and its processing begins. Always followed by {@link #finished}. */
+    default void started(JobKind kind) {}
+
+    /** Processing of a job record ended, whatever the outcome. */
+    default void finished(JobKind kind) {}
 
     /** An engine computed a result (cache hits do not compute). */
     default void computed(JobKind kind, ResultEnvelope result) {}
@@ -16,6 +26,12 @@ public interface JobListener {
     default void answered(JobKind kind, ResultEnvelope result) {}
 
     default void deadLettered(JobKind kind, String code) {}
+
+    /**
+     * The consumer of a kind's job topic was created. {@code metrics} is the consumer's {@code metrics()}, which
+     * may be read from any thread (consumer lag comes from it).
+     */
+    default void consumerStarted(JobKind kind, Supplier<Map<MetricName, ? extends Metric>> metrics) {}
 
     JobListener NONE = new JobListener() {};
 }

@@ -1,11 +1,8 @@
 package io.xaichat.worker.kafka;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.xaichat.schema.ErrorCode;
 import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.JobKind;
-import io.xaichat.schema.Json;
-import io.xaichat.schema.RecordHeaders;
 import io.xaichat.schema.ResultEnvelope;
 import io.xaichat.schema.ResultStatus;
 import io.xaichat.schema.SchemaValidator;
@@ -14,21 +11,18 @@ import io.xaichat.schema.Timings;
 import io.xaichat.schema.ErrorInfo;
 import io.xaichat.worker.cache.CacheKey;
 import io.xaichat.worker.cache.CachedCompute;
+import io.xaichat.worker.cpu.CpuSet;
 import io.xaichat.worker.engine.ChunkSink;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.engine.EngineResult;
 import io.xaichat.worker.engine.JobFailure;
 import io.xaichat.worker.engine.PreparedJob;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +35,11 @@ public final class JobProcessor {
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
 
     private final Engine<?> engine;
-    private final String jobTopic;
-    private final SchemaValidator validator;
+    private final JobDecoder decoder;
     private final CachedCompute cache;
     private final ReplyPublisher publisher;
     private final JobListener listener;
     private final String workerId;
-    private final int maxRecordBytes;
     private final int streamBatchSize;
     private final Clock clock;
 
@@ -56,13 +48,11 @@ public final class JobProcessor {
                         ReplyPublisher publisher, JobListener listener, String workerId, int maxRecordBytes,
                         int streamBatchSize, Clock clock) {
         this.engine = engine;
-        this.jobTopic = jobTopic;
-        this.validator = validator;
+        this.decoder = new JobDecoder(validator, engine.kind(), engine.modelId(), jobTopic, maxRecordBytes);
         this.cache = cache;
         this.publisher = publisher;
         this.listener = listener;
         this.workerId = workerId;
-        this.maxRecordBytes = maxRecordBytes;
         this.streamBatchSize = streamBatchSize;
         this.clock = clock;
     }
@@ -71,18 +61,31 @@ public final class JobProcessor {
         return engine.kind();
     }
 
+    /** The CPUs the engine is pinned to: the job thread binds itself to them. */
+    public CpuSet cpus() {
+        return engine.cpus();
+    }
+
     /**
      * @return true when the answer (and any dead-letter record) was acknowledged, so the offset may be committed;
      *     false when the broker could not take it and the record must be processed again
      */
     public boolean process(ConsumerRecord<String, byte[]> record) {
-        Instant received = clock.instant();
-        ReplyAddress address = addressFromHeaders(record);
+        listener.started(engine.kind());
         try {
-            JsonNode tree = parse(record);
-            address = addressFromTree(tree, record, address);
-            JobEnvelope job = validate(tree);
-            address = new ReplyAddress(job.replyTo(), job.jobId(), correlationId(record, job.jobId()));
+            return answerRecord(record);
+        } finally {
+            listener.finished(engine.kind());
+        }
+    }
+
+    private boolean answerRecord(ConsumerRecord<String, byte[]> record) {
+        Instant received = clock.instant();
+        JobDecoder.Decoded decoded = decoder.decode(record);
+        ReplyAddress address = decoded.address();
+        if (!decoded.ok()) return reject(record, address, decoded.failure().code(), decoded.failure().getMessage());
+        JobEnvelope job = decoded.job();
+        try {
             ResultEnvelope result = expired(job, received) ? expiredResult(job, received) : answer(engine, job, address, received);
             return deliver(record, address, result);
         } catch (JobFailure f) {
@@ -95,43 +98,6 @@ public final class JobProcessor {
             log.error("job {} failed unexpectedly", address.jobId(), e);
             return reject(record, address, ErrorCode.ENGINE_FAILURE, "internal error: " + e);
         }
-    }
-
-    private JsonNode parse(ConsumerRecord<String, byte[]> record) throws JobFailure {
-        byte[] value = record.value();
-        if (value == null || value.length == 0) throw new JobFailure(ErrorCode.MALFORMED_JSON, "empty record");
-        if (value.length > maxRecordBytes) {
-            throw new JobFailure(ErrorCode.RECORD_TOO_LARGE,
-                    "record of " + value.length + " bytes exceeds the limit of " + maxRecordBytes + " bytes");
-        }
-        try {
-            JsonNode tree = Json.tree(value);
-            if (tree == null || !tree.isObject()) throw new JobFailure(ErrorCode.MALFORMED_JSON, "job is not a JSON object");
-            return tree;
-        } catch (IOException e) {
-            throw new JobFailure(ErrorCode.MALFORMED_JSON, "malformed JSON: " + firstLine(e.getMessage()));
-        }
-    }
-
-    private JobEnvelope validate(JsonNode tree) throws JobFailure {
-        JsonNode kind = tree.get("kind");
-        if (kind != null && kind.isTextual() && List.of("chat", "vision", "image").stream().noneMatch(kind.asText()::equals)) {
-            throw new JobFailure(ErrorCode.UNKNOWN_KIND, "unknown kind '" + kind.asText() + "' (expected chat, vision or image)");
-        }
-        List<String> problems = validator.validateJob(tree);
-        if (!problems.isEmpty()) {
-            throw new JobFailure(ErrorCode.SCHEMA_VIOLATION, "job does not match job.schema.json: " + String.join("; ", problems));
-        }
-        JobEnvelope job = Json.convert(tree, JobEnvelope.class);
-        if (job.kind() != engine.kind()) {
-            throw new JobFailure(ErrorCode.WRONG_TOPIC, "a " + job.kind().wireName() + " job on " + jobTopic
-                    + ", which carries " + engine.kind().wireName() + " jobs");
-        }
-        if (job.model() != null && !job.model().equals(engine.modelId())) {
-            throw new JobFailure(ErrorCode.MODEL_MISMATCH, "job asks for model '" + job.model()
-                    + "' but this worker serves '" + engine.modelId() + "' for " + engine.kind().wireName() + " jobs");
-        }
-        return job;
     }
 
     private static boolean expired(JobEnvelope job, Instant now) {
@@ -239,42 +205,5 @@ public final class JobProcessor {
         return e.getCause() instanceof RetriableException || e.getCause() instanceof TimeoutException
                 || e.getCause() instanceof java.util.concurrent.TimeoutException
                 || e.getCause() instanceof InterruptedException;
-    }
-
-    // Address of a record we cannot read (yet): Spring-style headers, else the record key.
-    private static ReplyAddress addressFromHeaders(ConsumerRecord<String, byte[]> record) {
-        String topic = headerText(record, RecordHeaders.REPLY_TOPIC);
-        String jobId = record.key() != null ? record.key()
-                : record.topic() + "-" + record.partition() + "@" + record.offset();
-        return new ReplyAddress(validTopic(topic) ? topic : null, jobId, correlationId(record, jobId));
-    }
-
-    private static ReplyAddress addressFromTree(JsonNode tree, ConsumerRecord<String, byte[]> record, ReplyAddress known) {
-        JsonNode replyTo = tree.get("reply_to");
-        JsonNode jobId = tree.get("job_id");
-        String topic = replyTo != null && replyTo.isTextual() && validTopic(replyTo.asText()) ? replyTo.asText() : known.topic();
-        String id = jobId != null && jobId.isTextual() && !jobId.asText().isEmpty() && jobId.asText().length() <= 200
-                ? jobId.asText() : known.jobId();
-        return new ReplyAddress(topic, id, correlationId(record, id));
-    }
-
-    private static boolean validTopic(String topic) {
-        return topic != null && topic.matches("[A-Za-z0-9._-]{1,249}") && !topic.equals(".") && !topic.equals("..");
-    }
-
-    private static byte[] correlationId(ConsumerRecord<String, byte[]> record, String jobId) {
-        Header h = record.headers().lastHeader(RecordHeaders.CORRELATION_ID);
-        return h != null && h.value() != null ? h.value() : jobId.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String headerText(ConsumerRecord<String, byte[]> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

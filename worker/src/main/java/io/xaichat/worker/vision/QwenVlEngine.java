@@ -14,6 +14,7 @@ import io.xaichat.schema.JobKind;
 import io.xaichat.schema.Json;
 import io.xaichat.schema.Usage;
 import io.xaichat.schema.VisionRequest;
+import io.xaichat.worker.cpu.CpuSet;
 import io.xaichat.worker.engine.ChunkSink;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.engine.EngineResult;
@@ -336,6 +337,11 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public CpuSet cpus() {
+        return config.cpus();
     }
 
     @Override

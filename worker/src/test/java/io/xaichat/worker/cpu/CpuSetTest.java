@@ -39,8 +39,18 @@ class CpuSetTest {
     }
 
     @Test
+    void masksRoundTrip() {
+        CpuSet set = CpuSet.parse("0,3,9-10");
+        byte[] mask = set.toMask(16);
+        assertThat(mask[0]).isEqualTo((byte) 0b1001);
+        assertThat(mask[1]).isEqualTo((byte) 0b110);
+        assertThat(CpuSet.fromMask(mask)).isEqualTo(set);
+    }
+
+    @Test
     void reportsCpusTheMachineLacks() {
-        assertThat(CpuSet.parse("0-1,4,7").missingOn(4)).containsExactly(4, 7);
-        assertThat(CpuSet.parse("0-1").missingOn(4)).isEmpty();
+        assertThat(CpuSet.parse("0-1,4,7").missingFrom(CpuSet.parse("0-3"))).containsExactly(4, 7);
+        assertThat(CpuSet.parse("1").missingFrom(CpuSet.parse("1"))).as("taskset -c 1: CPU 1 exists").isEmpty();
+        assertThat(CpuSet.parse("0-1").missingFrom(CpuSet.parse("1-3"))).containsExactly(0);
     }
 }

@@ -268,6 +268,43 @@ class ChatWorkerTest {
         assertThat(engine.inferenceCount()).isEqualTo(1);
     }
 
+    @Test
+    void identicalJobsOnTwoWorkersAtOnceComputeOnce(RedisHandle redis) throws Exception {
+        LlamaChatEngine second = TestWorkers.tinyChat(model);
+        try (Worker other = TestWorkers.start(TestWorkers.config(kafka.bootstrapServers(), redis.url(),
+                topics.prefix(), "w2", JobKind.CHAT), second)) {
+            awaitEveryMemberAssigned(worker.config().groupId(JobKind.CHAT), 2);
+            // The same request on both partitions at once: each worker takes one.
+            ChatRequest same = ChatRequest.ofPrompt("Once upon a time").withTemperature(0).withMaxTokens(48);
+            for (int partition = 0; partition < 2; partition++) {
+                JobEnvelope job = job("twin-" + partition, same);
+                kafka.producer().send(new ProducerRecord<>(topics.jobs(JobKind.CHAT), partition, job.jobId(),
+                        Json.toBytes(job)));
+            }
+            kafka.producer().flush();
+            ResultEnvelope a = replies.await("twin-0", WAIT);
+            ResultEnvelope b = replies.await("twin-1", WAIT);
+
+            assertThat(java.util.Set.of(a.workerId(), b.workerId())).containsExactlyInAnyOrder("w1", "w2");
+            assertThat(engine.inferenceCount() + second.inferenceCount()).isEqualTo(1);
+            assertThat(a.text()).isEqualTo(b.text());
+            assertThat(a.cached() ^ b.cached()).isTrue();
+        }
+    }
+
+    private void awaitEveryMemberAssigned(String group, int members) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var description = kafka.admin().describeConsumerGroups(List.of(group)).all().get().get(group);
+            if (description.members().size() == members
+                    && description.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("group " + group + " did not assign partitions to " + members + " members");
+    }
+
     private static String code(List<TopicRecord> dlq, String key) {
         return dlq.stream().filter(r -> r.keyString().equals(key)).findFirst().orElseThrow()
                 .header(RecordHeaders.ERROR_CODE).orElseThrow();

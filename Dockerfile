@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# XAIChat Batch worker image; it also carries the xaichat CLI (bulk runs, model downloads).
+#   docker build -t xaichat-worker .
+#   docker run --rm -v "$PWD/models:/models:ro" -e KAFKA_BOOTSTRAP_SERVERS=kafka:9092 xaichat-worker
+# Models are not baked in: mount them read-only at /models (see docker-compose.yml).
+
+# ---- build: the Maven reactor; tests are skipped here because CI runs them ----
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+# producer/target/xaichat.jar (the CLI, runnable) + producer/target/lib/ (every runtime jar, the worker's included):
+# one set of jars serves both the worker and the CLI.
+RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -DskipTests package
+
+# ---- run: JRE 17, non-root ----
+FROM eclipse-temurin:17-jre
+# libgomp1: the OpenMP runtime llama.cpp is built with. curl: the health check.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libgomp1 curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 xaichat \
+ && useradd --system --uid 10001 --gid xaichat --home-dir /app --shell /usr/sbin/nologin xaichat \
+ && mkdir -p /models /data /var/log/xaichat \
+ && chown xaichat:xaichat /data /var/log/xaichat
+WORKDIR /app
+COPY --from=build /src/producer/target/lib/ /app/lib/
+COPY --from=build /src/producer/target/xaichat.jar /app/xaichat.jar
+RUN printf '#!/bin/sh\nexec java $XAICHAT_JAVA_OPTS -jar /app/xaichat.jar "$@"\n' > /usr/local/bin/xaichat \
+ && chmod 755 /usr/local/bin/xaichat
+
+USER xaichat
+# The models live in native memory (llama.cpp, ONNX Runtime), outside the Java heap: keep the heap a small share
+# of the container's memory. DJL must not look for a cloud metadata address (offline, no tracking).
+ENV XAICHAT_MODELS_DIR=/models \
+    XAICHAT_METRICS_PORT=9400 \
+    OPT_OUT_TRACKING=true \
+    XAICHAT_JAVA_OPTS="-XX:+UseG1GC -XX:MaxRAMPercentage=25 -Dai.djl.offline=true"
+EXPOSE 9400
+HEALTHCHECK --interval=15s --timeout=5s --start-period=180s --retries=3 \
+    CMD curl -fsS http://127.0.0.1:9400/readyz > /dev/null || exit 1
+# sh expands $XAICHAT_JAVA_OPTS, then exec replaces it with java, so SIGTERM from `docker stop` reaches the
+# worker, which finishes its running job (XAICHAT_SHUTDOWN_GRACE) before exiting.
+ENTRYPOINT ["/bin/sh", "-c", "exec java $XAICHAT_JAVA_OPTS -cp '/app/xaichat.jar:/app/lib/*' io.xaichat.worker.WorkerMain \"$@\"", "xaichat-worker"]
