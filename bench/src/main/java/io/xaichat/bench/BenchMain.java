@@ -80,8 +80,7 @@ public final class BenchMain {
     private static Path defaultOut() {
         try {
             Path code = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path dir = Files.isRegularFile(code) ? code.getParent() : code.getParent(); // jar → target, classes → target
-            return dir.resolve("BENCHMARKS-latest.md");
+            return code.getParent().resolve("BENCHMARKS-latest.md"); // target/xaichat-bench.jar or target/classes
         } catch (URISyntaxException | RuntimeException e) {
             return Path.of("bench", "target", "BENCHMARKS-latest.md");
         }
