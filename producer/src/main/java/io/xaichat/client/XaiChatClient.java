@@ -209,7 +209,8 @@ public final class XaiChatClient implements AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // No waiting for more records: a job is usually sent alone, and 5 ms of linger added 5 ms to every round trip.
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return props;

@@ -7,10 +7,10 @@ import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
 /** PNG bytes of an image via the JDK's own encoder (lossless; the same pixels always give the same bytes). */
-final class PngEncoder {
+public final class PngEncoder {
     private PngEncoder() {}
 
-    static byte[] encode(BufferedImage image) {
+    public static byte[] encode(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
         try {
             if (!ImageIO.write(image, "png", out)) throw new IllegalStateException("no PNG writer in this JDK");
