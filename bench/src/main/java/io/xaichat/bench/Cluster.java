@@ -64,7 +64,7 @@ public final class Cluster implements AutoCloseable {
     public WorkerConfig workerConfig(String workerId, String prefix, int partitions, boolean cache, JobKind kind) {
         return new WorkerConfig(workerId, bootstrapServers(), Map.of(), new Topics(prefix), Set.of(kind), partitions,
                 (short) 1, "consumer", Duration.ofMinutes(5), cache ? URI.create(redisUrl()) : null,
-                Duration.ofHours(1), Duration.ofMinutes(10), 16 << 20, STREAM_BATCH, Duration.ofSeconds(30), true);
+                Duration.ofHours(1), Duration.ofMinutes(10), 16 << 20, 4096, STREAM_BATCH, Duration.ofSeconds(30), true);
     }
 
     public Worker startWorker(WorkerConfig config, Engine<?> engine) {

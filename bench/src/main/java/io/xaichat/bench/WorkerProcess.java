@@ -24,7 +24,7 @@ public final class WorkerProcess {
     public static void main(String[] args) throws Exception {
         WorkerConfig config = new WorkerConfig("rss-probe", args[0], Map.of(), new Topics(args[1]),
                 Set.of(JobKind.CHAT), 1, (short) 1, "consumer", Duration.ofMinutes(5), null, Duration.ofHours(1),
-                Duration.ofMinutes(10), 16 << 20, Cluster.STREAM_BATCH, Duration.ofSeconds(5), true);
+                Duration.ofMinutes(10), 16 << 20, 4096, Cluster.STREAM_BATCH, Duration.ofSeconds(5), true);
         // The worker command's defaults: context 4096, batch 512.
         LlamaChatEngine engine = new LlamaChatEngine(ChatEngineConfig.defaults(Path.of(args[2]))
                 .withThreads(Integer.parseInt(args[3])));

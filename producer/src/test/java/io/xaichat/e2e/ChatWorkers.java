@@ -31,7 +31,7 @@ final class ChatWorkers implements AutoCloseable {
                 WorkerConfig config = new WorkerConfig("worker-" + i, bootstrapServers, Map.of(), new Topics(prefix),
                         Set.of(JobKind.CHAT), PARTITIONS, (short) 1, "classic", Duration.ofMinutes(5),
                         redisUrl == null ? null : URI.create(redisUrl), Duration.ofHours(1), Duration.ofSeconds(30),
-                        16 << 20, 1, Duration.ofSeconds(5), true);
+                        16 << 20, 4096, 1, Duration.ofSeconds(5), true);
                 LlamaChatEngine engine = new LlamaChatEngine(ChatEngineConfig.defaults(model).withThreads(1)
                         .withContextLength(256).withDefaultMaxTokens(8));
                 all.workers.add(new Worker(config, List.of(engine), JobListener.NONE).start());

@@ -76,7 +76,7 @@ public final class Worker implements AutoCloseable {
         for (Engine<?> engine : engines.values()) {
             String topic = config.topics().jobs(engine.kind());
             JobProcessor processor = new JobProcessor(engine, topic, validator, cached, publisher, listener,
-                    config.workerId(), config.maxRecordBytes(), config.streamBatchSize(), Clock.systemUTC());
+                    config.workerId(), config.maxRecordBytes(), config.maxTokens(), config.streamBatchSize(), Clock.systemUTC());
             Consumer<String, byte[]> consumer = clients.jobConsumer(engine.kind());
             listener.consumerStarted(engine.kind(), consumer::metrics);
             JobConsumerLoop loop = new JobConsumerLoop(consumer, processor, topic, config.shutdownGrace(),

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 public final class TestWorkers {
     /** Records above this are refused in tests, so the oversize case needs no huge record. */
     public static final int MAX_RECORD_BYTES = 64 * 1024;
+    /** Jobs asking for more tokens are refused in tests. */
+    public static final int MAX_TOKENS = 1024;
 
     private TestWorkers() {}
 
@@ -28,7 +30,7 @@ public final class TestWorkers {
         return new WorkerConfig(workerId, bootstrap, Map.of(), new Topics(prefix),
                 Set.copyOf(Arrays.stream(kinds).collect(Collectors.toSet())), 2, (short) 1, "consumer",
                 Duration.ofMinutes(5), redisUrl == null ? null : URI.create(redisUrl), Duration.ofHours(1),
-                Duration.ofSeconds(30), MAX_RECORD_BYTES, 2, Duration.ofSeconds(20), true);
+                Duration.ofSeconds(30), MAX_RECORD_BYTES, MAX_TOKENS, 2, Duration.ofSeconds(20), true);
     }
 
     /** A tiny qwen2 chat engine: context 256, one thread, 16 tokens by default. */

@@ -15,6 +15,7 @@ import java.util.Set;
  * @param kafkaProperties extra client properties passed through to every Kafka client (security settings)
  * @param redisUrl null runs without a result cache
  * @param maxRecordBytes larger job records are refused with record_too_large
+ * @param maxTokens chat and vision jobs asking for more tokens are refused with invalid_request
  * @param streamBatchSize text pieces per stream chunk
  * @param shutdownGrace how long SIGTERM waits for the running job before leaving it to be redelivered
  */
@@ -32,6 +33,7 @@ public record WorkerConfig(
         Duration cacheTtl,
         Duration cacheLockTtl,
         int maxRecordBytes,
+        int maxTokens,
         int streamBatchSize,
         Duration shutdownGrace,
         boolean leaveGroupOnShutdown) {
@@ -60,6 +62,7 @@ public record WorkerConfig(
             problems.add("cache lock TTL must be positive, got " + cacheLockTtl);
         }
         if (maxRecordBytes < 1024) problems.add("max record bytes must be ≥ 1024, got " + maxRecordBytes);
+        if (maxTokens < 1) problems.add("max tokens limit must be ≥ 1, got " + maxTokens);
         if (streamBatchSize < 1) problems.add("stream batch size must be ≥ 1, got " + streamBatchSize);
         if (shutdownGrace.isNegative()) problems.add("shutdown grace must not be negative, got " + shutdownGrace);
         if (!problems.isEmpty()) throw new ConfigException(problems);

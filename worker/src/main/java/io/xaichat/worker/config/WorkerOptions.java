@@ -81,6 +81,10 @@ public final class WorkerOptions {
             description = "Larger job records are refused with record_too_large. Env XAICHAT_MAX_RECORD_BYTES. Default: ${DEFAULT-VALUE}.")
     int maxRecordBytes;
 
+    @Option(names = "--max-tokens-limit", defaultValue = "${env:XAICHAT_MAX_TOKENS_LIMIT:-4096}",
+            description = "Chat and vision jobs asking for more max_tokens are refused with invalid_request. Env XAICHAT_MAX_TOKENS_LIMIT. Default: ${DEFAULT-VALUE}.")
+    int maxTokensLimit;
+
     @Option(names = "--stream-batch-size", defaultValue = "${env:XAICHAT_STREAM_BATCH_SIZE:-10}",
             description = "Tokens per stream chunk. Env XAICHAT_STREAM_BATCH_SIZE. Default: ${DEFAULT-VALUE}.")
     int streamBatchSize;
@@ -140,6 +144,7 @@ public final class WorkerOptions {
                 duration("--cache-ttl", cacheTtl),
                 duration("--cache-lock-ttl", cacheLockTtl),
                 maxRecordBytes,
+                maxTokensLimit,
                 streamBatchSize,
                 duration("--shutdown-grace", shutdownGrace),
                 !stayInGroup);

@@ -28,6 +28,7 @@ public final class JobDecoder {
     private final String modelId;
     private final String jobTopic;
     private final int maxRecordBytes;
+    private final int maxTokens;
 
     /** What a record decoded to: {@code job} when it can run, else {@code failure}; {@code address} always. */
     public record Decoded(ReplyAddress address, JobEnvelope job, JobFailure failure) {
@@ -36,12 +37,14 @@ public final class JobDecoder {
         }
     }
 
-    public JobDecoder(SchemaValidator validator, JobKind kind, String modelId, String jobTopic, int maxRecordBytes) {
+    public JobDecoder(SchemaValidator validator, JobKind kind, String modelId, String jobTopic, int maxRecordBytes,
+                      int maxTokens) {
         this.validator = validator;
         this.kind = kind;
         this.modelId = modelId;
         this.jobTopic = jobTopic;
         this.maxRecordBytes = maxRecordBytes;
+        this.maxTokens = maxTokens;
     }
 
     public Decoded decode(ConsumerRecord<String, byte[]> record) {
@@ -100,6 +103,11 @@ public final class JobDecoder {
         if (job.model() != null && !job.model().equals(modelId)) {
             throw new JobFailure(ErrorCode.MODEL_MISMATCH, "job asks for model '" + job.model()
                     + "' but this worker serves '" + modelId + "' for " + kind.wireName() + " jobs");
+        }
+        JsonNode requested = job.request().get("max_tokens");
+        if (requested != null && requested.canConvertToLong() && requested.asLong() > maxTokens) {
+            throw new JobFailure(ErrorCode.INVALID_REQUEST, "max_tokens " + requested.asLong()
+                    + " exceeds this worker's limit of " + maxTokens + " (XAICHAT_MAX_TOKENS_LIMIT)");
         }
         return job;
     }

@@ -45,10 +45,10 @@ public final class JobProcessor {
 
     /** @param cache null to run without a result cache */
     public JobProcessor(Engine<?> engine, String jobTopic, SchemaValidator validator, CachedCompute cache,
-                        ReplyPublisher publisher, JobListener listener, String workerId, int maxRecordBytes,
+                        ReplyPublisher publisher, JobListener listener, String workerId, int maxRecordBytes, int maxTokens,
                         int streamBatchSize, Clock clock) {
         this.engine = engine;
-        this.decoder = new JobDecoder(validator, engine.kind(), engine.modelId(), jobTopic, maxRecordBytes);
+        this.decoder = new JobDecoder(validator, engine.kind(), engine.modelId(), jobTopic, maxRecordBytes, maxTokens);
         this.cache = cache;
         this.publisher = publisher;
         this.listener = listener;

@@ -222,14 +222,16 @@ class ChatWorkerTest {
                 new io.xaichat.schema.ImageRequest("a cat", null, null, null, null, null, null)));
         send(new JobEnvelope(1, "other-model", JobKind.CHAT, replyTopic, java.time.Instant.now(), null,
                 "some-other-model", CachePolicy.AUTO, Json.MAPPER.valueToTree(hello())));
+        send(job("greedy", hello().withMaxTokens(TestWorkers.MAX_TOKENS + 1)));
         send(job("good", hello()));
 
         ResultEnvelope good = replies.await("good", WAIT);
         assertThat(good.status()).isEqualTo(ResultStatus.OK);
 
-        List<TopicRecord> dlq = io.xaichat.testkit.TopicReader.read(kafka.bootstrapServers(), topics.deadLetter(), 7, WAIT);
+        List<TopicRecord> dlq = io.xaichat.testkit.TopicReader.read(kafka.bootstrapServers(), topics.deadLetter(), 8, WAIT);
         assertThat(dlq).extracting(TopicRecord::keyString)
-                .containsExactlyInAnyOrder("malformed", "schema", "kind", "too-long", "oversize", "wrong-topic", "other-model");
+                .containsExactlyInAnyOrder("malformed", "schema", "kind", "too-long", "oversize", "wrong-topic", "other-model",
+                        "greedy");
         assertThat(dlq).allSatisfy(r -> {
             assertThat(r.header(RecordHeaders.ERROR_CODE)).isPresent();
             assertThat(r.header(RecordHeaders.ERROR_MESSAGE)).isPresent();
@@ -242,18 +244,21 @@ class ChatWorkerTest {
         assertThat(code(dlq, "oversize")).isEqualTo(ErrorCode.RECORD_TOO_LARGE);
         assertThat(code(dlq, "wrong-topic")).isEqualTo(ErrorCode.WRONG_TOPIC);
         assertThat(code(dlq, "other-model")).isEqualTo(ErrorCode.MODEL_MISMATCH);
+        assertThat(code(dlq, "greedy")).isEqualTo(ErrorCode.INVALID_REQUEST);
         // The DLQ keeps the original bytes.
         assertThat(dlq.stream().filter(r -> r.keyString().equals("malformed")).findFirst().orElseThrow().valueString())
                 .isEqualTo("{not json");
 
         // Error results go to reply_to whenever it could be read (not for the malformed and oversized records).
         List<ResultEnvelope> errors = replies.awaitAll(java.util.Set.of("schema", "kind", "too-long", "wrong-topic",
-                "other-model"), WAIT).stream().filter(r -> r.status() == ResultStatus.ERROR).toList();
+                "other-model", "greedy"), WAIT).stream().filter(r -> r.status() == ResultStatus.ERROR).toList();
         assertThat(errors).extracting(ResultEnvelope::jobId)
-                .containsExactlyInAnyOrder("schema", "kind", "too-long", "wrong-topic", "other-model");
+                .containsExactlyInAnyOrder("schema", "kind", "too-long", "wrong-topic", "other-model", "greedy");
         assertThat(errors).allSatisfy(e -> assertThat(e.error().message()).isNotBlank());
         ResultEnvelope tooLong = errors.stream().filter(e -> e.jobId().equals("too-long")).findFirst().orElseThrow();
         assertThat(tooLong.error().message()).contains("256");
+        assertThat(errors.stream().filter(e -> e.jobId().equals("greedy")).findFirst().orElseThrow().error().message())
+                .contains("max_tokens " + (TestWorkers.MAX_TOKENS + 1)).contains("limit of " + TestWorkers.MAX_TOKENS);
     }
 
     @Test

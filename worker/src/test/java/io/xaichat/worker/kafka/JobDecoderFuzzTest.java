@@ -33,7 +33,7 @@ class JobDecoderFuzzTest {
     private static final String TOPIC = "fuzz.jobs.chat";
     private static final int MAX_RECORD_BYTES = 4096;
     private static final SchemaValidator VALIDATOR = new SchemaValidator();
-    private static final JobDecoder DECODER = new JobDecoder(VALIDATOR, JobKind.CHAT, "tiny", TOPIC, MAX_RECORD_BYTES);
+    private static final JobDecoder DECODER = new JobDecoder(VALIDATOR, JobKind.CHAT, "tiny", TOPIC, MAX_RECORD_BYTES, 4096);
     private static final Set<String> CODES = Arrays.stream(ErrorCode.class.getFields())
             .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == String.class)
             .map(JobDecoderFuzzTest::value).collect(Collectors.toSet());
