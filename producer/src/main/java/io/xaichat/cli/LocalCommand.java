@@ -111,8 +111,11 @@ public final class LocalCommand implements Runnable {
      */
     static int execute(ParseResult parsed) {
         ParseResult local = parsed.subcommand();
+        // Help is answered without starting anything (RunLast would print it a second time).
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) return help;
         if (local == null || !(local.commandSpec().userObject() instanceof LocalCommand command)
-                || local.subcommand() == null || CommandLine.printHelpIfRequested(parsed)) {
+                || local.subcommand() == null) {
             return new CommandLine.RunLast().execute(parsed);
         }
         CommandLine cli = local.commandSpec().commandLine();

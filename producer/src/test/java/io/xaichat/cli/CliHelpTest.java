@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class CliHelpTest {
 
@@ -15,7 +14,7 @@ class CliHelpTest {
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = new CommandLine(new XaiChat()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        int exit = XaiChat.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
         return new Run(exit, out.toString(), err.toString());
     }
 
@@ -28,7 +27,16 @@ class CliHelpTest {
             assertThat(r.out()).contains("Usage: xaichat " + cmd.get(0)).contains("--bootstrap-servers")
                     .contains("--kafka-config").contains("--topic-prefix");
         }
-        assertThat(run("--help").out()).contains("submit").contains("bulk");
+        assertThat(run("--help").out()).contains("submit").contains("bulk").contains("local");
+    }
+
+    @Test
+    void localHelpIsPrintedOnceWithoutStartingAnything() {
+        Run r = run("local", "bulk", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().split("Usage: xaichat local bulk", -1)).hasSize(2);
+        assertThat(r.err()).doesNotContain("Kafka broker");
+        assertThat(run("local", "--help").out()).contains("--synthetic").contains("--kafka-port");
     }
 
     @Test
