@@ -16,6 +16,8 @@ public final class ErrorCode {
     public static final String TIMEOUT = "timeout";
     /** The answer could not be delivered to reply_to (bad or missing topic, result too large for the broker). */
     public static final String REPLY_FAILED = "reply_failed";
+    /** The kafka_replyTopic header and the body's reply_to name different topics. */
+    public static final String REPLY_CONFLICT = "reply_conflict";
 
     private ErrorCode() {}
 }

@@ -48,12 +48,14 @@ public final class JobDecoder {
     }
 
     public Decoded decode(ConsumerRecord<String, byte[]> record) {
-        ReplyAddress address = addressFromHeaders(record);
+        ReplyHeaders headers = ReplyHeaders.of(record);
+        ReplyAddress address = headers.address(null, fallbackJobId(record), record);
         try {
             JsonNode tree = parse(record);
-            address = addressFromTree(tree, record, address);
+            address = headers.address(tree, jobIdOf(tree, address.jobId()), record);
+            headers.check(tree);
             JobEnvelope job = validate(tree);
-            return new Decoded(new ReplyAddress(job.replyTo(), job.jobId(), correlationId(record, job.jobId())), job, null);
+            return new Decoded(headers.address(tree, job.jobId(), record), job, null);
         } catch (JobFailure f) {
             return new Decoded(address, null, f);
         } catch (RuntimeException e) {
@@ -112,35 +114,24 @@ public final class JobDecoder {
         return job;
     }
 
-    // Address of a record we cannot read (yet): Spring-style headers, else the record key.
-    private static ReplyAddress addressFromHeaders(ConsumerRecord<String, byte[]> record) {
-        String topic = headerText(record, RecordHeaders.REPLY_TOPIC);
-        String jobId = record.key() != null && !record.key().isEmpty() ? record.key()
+    private static String fallbackJobId(ConsumerRecord<String, byte[]> record) {
+        return record.key() != null && !record.key().isEmpty() ? record.key()
                 : record.topic() + "-" + record.partition() + "@" + record.offset();
-        return new ReplyAddress(validTopic(topic) ? topic : null, jobId, correlationId(record, jobId));
     }
 
-    private static ReplyAddress addressFromTree(JsonNode tree, ConsumerRecord<String, byte[]> record, ReplyAddress known) {
-        JsonNode replyTo = tree.get("reply_to");
+    private static String jobIdOf(JsonNode tree, String fallback) {
         JsonNode jobId = tree.get("job_id");
-        String topic = replyTo != null && replyTo.isTextual() && validTopic(replyTo.asText()) ? replyTo.asText() : known.topic();
-        String id = jobId != null && jobId.isTextual() && !jobId.asText().isEmpty() && jobId.asText().length() <= 200
-                ? jobId.asText() : known.jobId();
-        return new ReplyAddress(topic, id, correlationId(record, id));
+        return jobId != null && jobId.isTextual() && !jobId.asText().isEmpty() && jobId.asText().length() <= 200
+                ? jobId.asText() : fallback;
     }
 
-    private static boolean validTopic(String topic) {
+    static boolean validTopic(String topic) {
         return topic != null && topic.matches("[A-Za-z0-9._-]{1,249}") && !topic.equals(".") && !topic.equals("..");
     }
 
     static byte[] correlationId(ConsumerRecord<String, byte[]> record, String jobId) {
         Header h = record.headers().lastHeader(RecordHeaders.CORRELATION_ID);
         return h != null && h.value() != null ? h.value() : jobId.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String headerText(ConsumerRecord<String, byte[]> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private static String firstLine(String s) {

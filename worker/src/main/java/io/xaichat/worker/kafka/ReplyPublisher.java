@@ -34,13 +34,29 @@ public final class ReplyPublisher implements AutoCloseable {
         this.ackTimeout = ackTimeout;
     }
 
+    /** Sends a chunk to the job's stream topic; a job without one (a request/reply client's) streams nowhere. */
     public void chunk(ReplyAddress to, StreamChunk chunk) {
-        producer.send(reply(to, Json.toBytes(chunk), RecordHeaders.TYPE_CHUNK));
+        if (to.streamTopic() == null) return;
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(to.streamTopic(), to.streamPartition(), to.jobId(),
+                Json.toBytes(chunk));
+        // No kafka_correlationId: a ReplyingKafkaTemplate must complete on the result, not on the first chunk.
+        record.headers()
+                .add(RecordHeaders.XAICHAT_CORRELATION_ID, to.correlationId())
+                .add(RecordHeaders.MESSAGE_TYPE, utf8(RecordHeaders.TYPE_CHUNK))
+                .add(RecordHeaders.WORKER_ID, utf8(workerId));
+        producer.send(record);
     }
 
     /** @throws PublishException when the broker did not acknowledge within the timeout */
     public void result(ReplyAddress to, ResultEnvelope result) throws PublishException {
-        await(producer.send(reply(to, Json.toBytes(result), RecordHeaders.TYPE_RESULT)), "result to " + to.topic());
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(to.topic(), to.partition(), to.jobId(),
+                Json.toBytes(result));
+        record.headers()
+                .add(RecordHeaders.CORRELATION_ID, to.correlationId())
+                .add(RecordHeaders.XAICHAT_CORRELATION_ID, to.correlationId())
+                .add(RecordHeaders.MESSAGE_TYPE, utf8(RecordHeaders.TYPE_RESULT))
+                .add(RecordHeaders.WORKER_ID, utf8(workerId));
+        await(producer.send(record), "result to " + to.topic() + (to.partition() == null ? "" : "-" + to.partition()));
     }
 
     /** Copies the original record, untouched, to the dead-letter topic with headers saying what was wrong. */
@@ -57,15 +73,6 @@ public final class ReplyPublisher implements AutoCloseable {
         headers.add(RecordHeaders.ORIGINAL_OFFSET, utf8(String.valueOf(original.offset())));
         headers.add(RecordHeaders.WORKER_ID, utf8(workerId));
         await(producer.send(dlq), "dead-letter record to " + deadLetterTopic);
-    }
-
-    private ProducerRecord<String, byte[]> reply(ReplyAddress to, byte[] value, String type) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(to.topic(), null, to.jobId(), value);
-        record.headers()
-                .add(RecordHeaders.CORRELATION_ID, to.correlationId())
-                .add(RecordHeaders.MESSAGE_TYPE, utf8(type))
-                .add(RecordHeaders.WORKER_ID, utf8(workerId));
-        return record;
     }
 
     private void await(java.util.concurrent.Future<?> ack, String what) throws PublishException {
