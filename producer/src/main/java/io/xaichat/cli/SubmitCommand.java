@@ -1,10 +1,12 @@
 package io.xaichat.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.xaichat.client.BrokerUnavailableException;
 import io.xaichat.client.ImageOutputs;
 import io.xaichat.client.JobTimeoutException;
 import io.xaichat.client.XaiChatClient;
 import io.xaichat.schema.CachePolicy;
+import io.xaichat.schema.ErrorCode;
 import io.xaichat.schema.ChatMessage;
 import io.xaichat.schema.ChatRequest;
 import io.xaichat.schema.ImageRequest;
@@ -40,7 +42,11 @@ import picocli.CommandLine.Spec;
                 "  chat:   --prompt TEXT [--system TEXT] [--max-tokens N] [--temperature T] [--seed N]",
                 "  vision: --image FILE --question TEXT (the image travels inline as base64)",
                 "  image:  --prompt TEXT --out FILE.png [--steps N] [--width W] [--height H] [--seed N]",
-                "Exit status: 0 answered, 1 the job failed (error, expired or timed out), 2 bad usage."})
+                "With --json, stdout holds exactly one JSON document: the result envelope, or an error object "
+                        + "{job_id, status: error, error: {code, message}} with code timeout, broker_unreachable, "
+                        + "submit_failed or usage (stream chunks go to stderr as JSON lines).",
+                "Exit status: 0 answered, 1 the job failed (error or expired result, or it could not be sent), "
+                        + "2 bad usage, 3 no answer within --timeout, 4 no Kafka broker reachable."})
 public final class SubmitCommand implements Callable<Integer>, KafkaCommand {
 
     @Spec
@@ -96,12 +102,20 @@ public final class SubmitCommand implements Callable<Integer>, KafkaCommand {
     @Option(names = "--stream", description = "Print the answer as it is generated (image: progress on stderr).")
     boolean stream;
 
-    @Option(names = "--json", description = "Print the result envelope as JSON (with --stream, each chunk first, one JSON per line).")
+    @Option(names = "--json", description = "Print the result envelope, or an error object, as one JSON document "
+            + "(with --stream, the chunks go to stderr as JSON lines).")
     boolean json;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long to wait for the answer, e.g. 90s, 10m (default: chat 10m, vision 15m, image 30m).")
+            description = "How long the whole command may take, connecting included, e.g. 90s, 10m "
+                    + "(default: chat 10m, vision 15m, image 30m; connecting at most 30s).")
     Duration timeout;
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_JOB_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_TIMEOUT = 3;
+    public static final int EXIT_NO_BROKER = 4;
 
     @Override
     public ConnectionOptions connection() {
@@ -110,6 +124,7 @@ public final class SubmitCommand implements Callable<Integer>, KafkaCommand {
 
     @Override
     public Integer call() throws IOException {
+        long start = System.nanoTime();
         JobEnvelope job = JobEnvelope.of(UUID.randomUUID().toString(), kind, null, request())
                 .withCache(cache);
         if (model != null) {
@@ -119,18 +134,54 @@ public final class SubmitCommand implements Callable<Integer>, KafkaCommand {
         checkAgainstSchema(job);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        ResultEnvelope result;
+        Duration budget = timeout != null ? timeout : io.xaichat.client.ClientConfig.DEFAULT_TIMEOUTS.get(kind);
         StreamPrinter printer = new StreamPrinter(stdout, stderr);
-        try (XaiChatClient client = XaiChatClient.start(connection.clientConfig(timeout))) {
-            result = client.submit(job, stream ? printer : null).join();
+        ResultEnvelope result;
+        try (XaiChatClient client = XaiChatClient.start(connection.clientConfig(timeout),
+                min(budget, XaiChatClient.DEFAULT_CONNECT_TIMEOUT))) {
+            Duration left = budget.minusNanos(System.nanoTime() - start);
+            if (left.toMillis() < 1) throw new JobTimeoutException(job.jobId(), budget, client.replyTopic());
+            result = client.submit(job, stream ? printer : null, left).join();
+        } catch (BrokerUnavailableException e) {
+            return fail(job, "broker_unreachable", e.getMessage(), EXIT_NO_BROKER);
+        } catch (JobTimeoutException e) {
+            return timedOut(job, budget);
         } catch (CompletionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            String code = cause instanceof JobTimeoutException ? "timeout" : "failed";
-            stderr.println("error: " + code + ": " + cause.getMessage());
-            stderr.flush();
-            return 1;
+            if (cause instanceof JobTimeoutException) return timedOut(job, budget);
+            if (cause instanceof BrokerUnavailableException || cause.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return fail(job, "broker_unreachable", cause.getMessage(), EXIT_NO_BROKER);
+            }
+            return fail(job, "submit_failed", message(cause), EXIT_JOB_FAILED);
+        } catch (RuntimeException e) {
+            return fail(job, "submit_failed", message(e), EXIT_JOB_FAILED);
         }
         return print(result, printer, stdout, stderr);
+    }
+
+    private int timedOut(JobEnvelope job, Duration budget) {
+        return fail(job, ErrorCode.TIMEOUT, "no result for job " + job.jobId() + " within "
+                + JobTimeoutException.readable(budget) + (timeout != null ? " (--timeout)" : ""), EXIT_TIMEOUT);
+    }
+
+    /** Reports a job that got no result: one line on stderr, and with --json the error object on stdout. */
+    private int fail(JobEnvelope job, String code, String message, int exit) {
+        if (json) {
+            ResultEnvelope error = ResultEnvelope.error(job.jobId(), kind, null, code, message);
+            spec.commandLine().getOut().println(Json.toString(error));
+            spec.commandLine().getOut().flush();
+        }
+        spec.commandLine().getErr().println("error: " + code + ": " + message);
+        spec.commandLine().getErr().flush();
+        return exit;
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private Object request() throws IOException {
@@ -178,12 +229,13 @@ public final class SubmitCommand implements Callable<Integer>, KafkaCommand {
             if (!stream || !printer.endedWithNewline()) stdout.println();
         }
         stdout.flush();
-        if (result.ok()) return 0;
+        if (result.ok()) return EXIT_OK;
         String code = result.error() != null ? result.error().code() : result.status().wireName();
         String message = result.error() != null ? result.error().message() : "";
-        stderr.println("error: " + result.status().wireName() + ": " + code + ": " + message);
+        // "error: engine_failure: ..." or "expired: deadline_expired: ...": the status once, then the code.
+        stderr.println(result.status().wireName() + ": " + code + ": " + message);
         stderr.flush();
-        return 1;
+        return EXIT_JOB_FAILED;
     }
 
     /** Prints stream chunks as they arrive: text deltas to stdout, image progress to stderr, or JSON lines. */
@@ -199,9 +251,9 @@ public final class SubmitCommand implements Callable<Integer>, KafkaCommand {
 
         @Override
         public synchronized void accept(StreamChunk chunk) {
-            if (json) {
-                stdout.println(Json.toString(chunk));
-                stdout.flush();
+            if (json) { // stdout keeps the one result document
+                stderr.println(Json.toString(chunk));
+                stderr.flush();
             } else if (chunk.progress() != null) {
                 stderr.printf("step %d/%d%n", chunk.progress().step(), chunk.progress().steps());
                 stderr.flush();

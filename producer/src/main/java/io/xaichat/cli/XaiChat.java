@@ -21,7 +21,28 @@ public final class XaiChat implements Runnable {
 
     /** The command line with local mode's execution strategy installed. */
     public static CommandLine commandLine() {
-        return new CommandLine(new XaiChat()).setExecutionStrategy(LocalCommand::execute);
+        return configure(new CommandLine(new XaiChat()));
+    }
+
+    /** Installs local mode's execution strategy and error reporting without stack traces. */
+    public static CommandLine configure(CommandLine cli) {
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        return cli.setExecutionStrategy(LocalCommand::execute)
+                .setParameterExceptionHandler((e, args) -> {
+                    // A script asked for JSON: it gets a JSON error object on stdout too.
+                    if (e.getCommandLine().getCommand() instanceof SubmitCommand && java.util.List.of(args).contains("--json")) {
+                        e.getCommandLine().getOut().println(io.xaichat.schema.Json.toString(
+                                io.xaichat.schema.ResultEnvelope.error(null, null, null, "usage", e.getMessage())));
+                        e.getCommandLine().getOut().flush();
+                    }
+                    return usage.handleParseException(e, args);
+                })
+                .setExecutionExceptionHandler((e, commandLine, parsed) -> {
+                    commandLine.getErr().println("xaichat " + commandLine.getCommandName() + ": "
+                            + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                    commandLine.getErr().flush();
+                    return 1;
+                });
     }
 
     public static void main(String[] args) {

@@ -15,7 +15,7 @@ public final class JobTimeoutException extends TimeoutException {
     }
 
     /** {@code 10m}, {@code 1h30m}, {@code 2.5s} rather than ISO-8601's {@code PT10M}. */
-    private static String readable(Duration d) {
+    public static String readable(Duration d) {
         return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 

@@ -28,18 +28,33 @@ final class ReplyTopics {
         this.admin = admin;
     }
 
-    /** Creates the reply topic unless it exists; replication is 3, or the cluster size if smaller. */
-    void ensure(ClientConfig config, String topic) {
-        try (admin) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    /**
+     * Creates the reply topic unless it exists; replication is 3, or the cluster size if smaller.
+     *
+     * @param wait bounds the whole call, closing the admin client included
+     * @throws BrokerUnavailableException when no broker answers within {@code wait}
+     */
+    void ensure(ClientConfig config, String topic, Duration wait) {
+        long until = System.nanoTime() + wait.toNanos();
+        try {
+            Set<String> existing;
+            try {
+                existing = admin.listTopics().names().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
+                if (e instanceof ExecutionException && !(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException)) {
+                    throw e;
+                }
+                throw new BrokerUnavailableException("no Kafka broker answered at " + config.bootstrapServers()
+                        + " within " + JobTimeoutException.readable(wait), e);
+            }
             if (existing.contains(topic)) return;
-            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            int brokers = admin.describeCluster().nodes().get(left(until), TimeUnit.MILLISECONDS).size();
             short replication = (short) Math.max(1, Math.min(3, brokers));
             NewTopic t = new NewTopic(topic, config.replyPartitions(), replication)
                     .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, RETENTION_MS,
                             TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(2 * XaiChatClient.MAX_REQUEST_BYTES)));
             try {
-                admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(t)).all().get(left(until), TimeUnit.MILLISECONDS);
                 log.debug("created reply topic {} with {} partitions", topic, config.replyPartitions());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) throw e;
@@ -47,10 +62,19 @@ final class ReplyTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating reply topic " + topic, e);
+        } catch (BrokerUnavailableException e) {
+            throw e;
         } catch (Exception e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("could not create reply topic " + topic + " at "
-                    + config.bootstrapServers() + ": " + e.getMessage(), e);
+                    + config.bootstrapServers() + ": " + (cause.getMessage() != null ? cause.getMessage() : cause), e);
+        } finally {
+            admin.close(Duration.ofMillis(Math.max(0, left(until)))); // never the default: it waits for pending calls
         }
+    }
+
+    private static long left(long untilNanos) {
+        return Math.max(1, (untilNanos - System.nanoTime()) / 1_000_000);
     }
 
     void delete(String topic) {
@@ -67,7 +91,12 @@ final class ReplyTopics {
     static List<TopicPartition> partitions(Consumer<?, ?> consumer, String topic, Duration wait) {
         long until = System.nanoTime() + wait.toNanos();
         while (true) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic);
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(topic, Duration.ofMillis(left(until)));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                throw new BrokerUnavailableException("reply topic " + topic + " has no partitions after " + wait, e);
+            }
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             }

@@ -63,13 +63,14 @@ public final class XaiChatClient implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private volatile boolean running = true;
 
-    private XaiChatClient(ClientConfig config) {
+    private XaiChatClient(ClientConfig config, Duration connectTimeout) {
         this.config = config;
         this.replyTopic = config.replyTopic();
-        new ReplyTopics(admin()).ensure(config, replyTopic);
+        long until = System.nanoTime() + connectTimeout.toNanos();
+        new ReplyTopics(admin(connectTimeout)).ensure(config, replyTopic, connectTimeout);
         this.consumer = new KafkaConsumer<>(consumerProperties());
         try {
-            assignAtEnd();
+            assignAtEnd(Duration.ofNanos(Math.max(1_000_000, until - System.nanoTime())));
             this.producer = new KafkaProducer<>(producerProperties());
         } catch (RuntimeException e) {
             consumer.close();
@@ -80,9 +81,21 @@ public final class XaiChatClient implements AutoCloseable {
         replyThread.start();
     }
 
+    /** How long {@link #start(ClientConfig)} may take to reach the cluster. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
     /** Creates the reply topic if needed and starts listening on it; returns once answers can be received. */
     public static XaiChatClient start(ClientConfig config) {
-        return new XaiChatClient(config);
+        return start(config, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /**
+     * As {@link #start(ClientConfig)}, within {@code connectTimeout}.
+     *
+     * @throws BrokerUnavailableException when no broker answers within {@code connectTimeout}
+     */
+    public static XaiChatClient start(ClientConfig config, Duration connectTimeout) {
+        return new XaiChatClient(config, connectTimeout);
     }
 
     public String replyTopic() {
@@ -124,9 +137,11 @@ public final class XaiChatClient implements AutoCloseable {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topics().jobs(job.kind()), null, jobId,
                 Json.toBytes(addressed));
         byte[] idBytes = jobId.getBytes(StandardCharsets.UTF_8);
+        byte[] topicBytes = replyTopic.getBytes(StandardCharsets.UTF_8);
         record.headers()
                 .add(RecordHeaders.CORRELATION_ID, idBytes)
-                .add(RecordHeaders.REPLY_TOPIC, replyTopic.getBytes(StandardCharsets.UTF_8));
+                .add(RecordHeaders.REPLY_TOPIC, topicBytes)
+                .add(RecordHeaders.STREAM_TOPIC, topicBytes);
         try {
             producer.send(record, (meta, e) -> {
                 if (e != null) router.fail(jobId, new IllegalStateException("could not send job " + jobId + " to "
@@ -179,18 +194,28 @@ public final class XaiChatClient implements AutoCloseable {
         }
     }
 
+    /** Chunks carry only xaichat_correlation_id, results both; records of other producers may carry neither. */
     private static String correlationId(ConsumerRecord<String, byte[]> r) {
-        Header h = r.headers().lastHeader(RecordHeaders.CORRELATION_ID);
+        Header h = r.headers().lastHeader(RecordHeaders.XAICHAT_CORRELATION_ID);
+        if (h == null) h = r.headers().lastHeader(RecordHeaders.CORRELATION_ID);
         if (h != null && h.value() != null) return new String(h.value(), StandardCharsets.UTF_8);
         return r.key();
     }
 
     /** Assigns every partition of the reply topic and fixes the positions at the current end, before any send. */
-    private void assignAtEnd() {
-        List<TopicPartition> partitions = ReplyTopics.partitions(consumer, replyTopic, Duration.ofSeconds(30));
+    private void assignAtEnd(Duration wait) {
+        long until = System.nanoTime() + wait.toNanos();
+        List<TopicPartition> partitions = ReplyTopics.partitions(consumer, replyTopic, wait);
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
-        for (TopicPartition tp : partitions) consumer.position(tp); // seekToEnd is lazy; resolve it now
+        try {
+            for (TopicPartition tp : partitions) { // seekToEnd is lazy; resolve it now
+                consumer.position(tp, Duration.ofNanos(Math.max(1_000_000, until - System.nanoTime())));
+            }
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new BrokerUnavailableException("the end of reply topic " + replyTopic + " could not be read within "
+                    + JobTimeoutException.readable(wait), e);
+        }
     }
 
     private Map<String, Object> common(String suffix) {
@@ -201,7 +226,16 @@ public final class XaiChatClient implements AutoCloseable {
     }
 
     private Admin admin() {
-        return Admin.create(common("admin"));
+        return admin(DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /** Calls give up after {@code timeout}, so an absent cluster is reported in that time, not after a minute. */
+    private Admin admin(Duration timeout) {
+        Map<String, Object> props = common("admin");
+        int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        return Admin.create(props);
     }
 
     private Map<String, Object> producerProperties() {
