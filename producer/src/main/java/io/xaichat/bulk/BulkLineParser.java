@@ -11,14 +11,17 @@ import io.xaichat.schema.SchemaValidator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import io.xaichat.client.WorkerAdverts;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Reads one input line in either of the accepted formats:
  * <ul>
- *   <li>OpenAI Batch: {@code {"custom_id", "method": "POST", "url": "/v1/chat/completions", "body": {model, messages,
- *       max_tokens | max_completion_tokens, temperature, top_p, seed, stop}}} → a chat request;</li>
+ *   <li>OpenAI Batch: {@code {"custom_id", "method": "POST", "url": "/v1/chat/completions", "body": {...}}} → a chat
+ *       request, every body field mapped, checked or reported by {@link OpenAiRequestMapper}, {@code body.model}
+ *       through {@link ModelResolver};</li>
  *   <li>xaichat: {@code {"custom_id", "kind", "request", "model"?, "cache"?}}, or a whole job envelope (its
  *       {@code job_id} serves as custom_id when there is none).</li>
  * </ul>
@@ -33,13 +36,22 @@ public final class BulkLineParser {
     public static final String INVALID_REQUEST = "invalid_request";
 
     public static final String CHAT_COMPLETIONS_URL = "/v1/chat/completions";
-    private static final Map<String, String> ROLES = Map.of(
-            "system", "system", "developer", "system", "user", "user", "assistant", "assistant");
+    /** body.model maps to a model no advertising worker serves. */
+    public static final String MODEL_NOT_SERVED = "model_not_served";
 
     private final SchemaValidator validator;
+    private final ModelResolver models;
+    private final WorkerAdverts adverts;
 
+    /** Models passed through as named, no worker limits known. */
     public BulkLineParser(SchemaValidator validator) {
+        this(validator, ModelResolver.passThrough(), WorkerAdverts.none());
+    }
+
+    BulkLineParser(SchemaValidator validator, ModelResolver models, WorkerAdverts adverts) {
         this.validator = validator;
+        this.models = models;
+        this.adverts = adverts;
     }
 
     /** @param text the line without its line terminator, not blank */
@@ -76,61 +88,17 @@ public final class BulkLineParser {
         }
         JsonNode body = tree.get("body");
         if (body == null || !body.isObject()) throw new LineException(customId, INVALID_REQUEST, "body must be an object");
-        ObjectNode request = Json.MAPPER.createObjectNode();
-        request.set("messages", messages(customId, body.get("messages")));
-        JsonNode maxTokens = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens")
-                : body.get("max_tokens");
-        copy(maxTokens, request, "max_tokens");
-        for (String field : List.of("temperature", "top_p", "seed")) copy(body.get(field), request, field);
-        JsonNode stop = body.get("stop");
-        if (stop != null && stop.isTextual()) {
-            request.putArray("stop").add(stop.asText());
-        } else {
-            copy(stop, request, "stop");
+        JsonNode modelNode = body.get("model");
+        if (modelNode != null && !modelNode.isNull() && !modelNode.isTextual()) {
+            throw new LineException(customId, INVALID_REQUEST, "body.model must be a string, got " + modelNode);
         }
-        JsonNode n = body.get("n");
-        if (n != null && !n.isNull() && n.asInt() != 1) {
-            throw new LineException(customId, INVALID_REQUEST, "n=" + n + " is not supported (one choice per request)");
-        }
-        String model = text(body, "model");
-        return checked(line, customId, JobKind.CHAT, request, model, CachePolicy.AUTO, true);
-    }
-
-    private static ArrayNode messages(String customId, JsonNode messages) throws LineException {
-        if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            throw new LineException(customId, INVALID_REQUEST, "body.messages must be a non-empty array");
-        }
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        int i = 0;
-        for (JsonNode m : messages) {
-            String role = ROLES.get(text(m, "role"));
-            if (role == null) {
-                throw new LineException(customId, INVALID_REQUEST, "body.messages[" + i + "].role '" + text(m, "role")
-                        + "' is not supported (system, developer, user or assistant)");
-            }
-            out.addObject().put("role", role).put("content", content(customId, i, m.get("content")));
-            i++;
-        }
-        return out;
-    }
-
-    /** A string, or an array of text parts joined; images belong in vision lines. */
-    private static String content(String customId, int index, JsonNode content) throws LineException {
-        if (content != null && content.isTextual()) return content.asText();
-        if (content != null && content.isArray()) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonNode part : content) {
-                if (!"text".equals(text(part, "type")) || !part.path("text").isTextual()) {
-                    throw new LineException(customId, INVALID_REQUEST, "body.messages[" + index + "] has a '"
-                            + text(part, "type") + "' content part; only text parts are supported "
-                            + "(send images as xaichat vision lines)");
-                }
-                sb.append(part.get("text").asText());
-            }
-            return sb.toString();
-        }
-        throw new LineException(customId, INVALID_REQUEST, "body.messages[" + index
-                + "].content must be a string or an array of text parts");
+        OpenAiRequestMapper.Mapped mapped = OpenAiRequestMapper.map(customId, body, adverts.maxTokensLimit(JobKind.CHAT));
+        ModelResolver.Resolution model = models.resolve(customId, JobKind.CHAT, text(body, "model"));
+        List<LineWarning> warnings = new ArrayList<>(mapped.warnings());
+        if (model.warning() != null) warnings.add(model.warning());
+        checkSchema(customId, line, JobKind.CHAT, mapped.request(), model.model(), CachePolicy.AUTO, mapped.origins());
+        return new ParsedLine.Request(line, customId, JobKind.CHAT, mapped.request(), model.model(), CachePolicy.AUTO,
+                true, List.copyOf(warnings));
     }
 
     private ParsedLine.Request xaichat(int line, JsonNode tree) throws LineException {
@@ -153,17 +121,45 @@ public final class BulkLineParser {
         return checked(line, customId, kind, request, text(tree, "model"), cache, false);
     }
 
-    /** Validates the request as part of a job envelope, exactly as a worker would. */
+    /** Validates the request as part of a job envelope, exactly as a worker would, and checks the worker limits. */
     private ParsedLine.Request checked(int line, String customId, JobKind kind, JsonNode request, String model,
                                        CachePolicy cache, boolean openAi) throws LineException {
+        checkSchema(customId, line, kind, request, model, cache, Map.of());
+        JsonNode maxTokens = request.get("max_tokens");
+        java.util.OptionalInt limit = adverts.maxTokensLimit(kind);
+        if (maxTokens != null && limit.isPresent() && maxTokens.asLong() > limit.getAsInt()) {
+            throw new LineException(customId, INVALID_REQUEST, "request.max_tokens " + maxTokens
+                    + " exceeds the workers' limit of " + limit.getAsInt() + " tokens");
+        }
+        return new ParsedLine.Request(line, customId, kind, request, model, cache, openAi);
+    }
+
+    /**
+     * @param origins for OpenAI lines, the body path each request field came from: the schema's complaints then
+     *     name {@code body.max_completion_tokens}, not {@code /request/max_tokens}
+     */
+    private void checkSchema(String customId, int line, JobKind kind, JsonNode request, String model, CachePolicy cache,
+                             Map<String, String> origins) throws LineException {
         JobEnvelope probe = new JobEnvelope(JobEnvelope.SCHEMA_VERSION, "line-" + line, kind, "validation",
                 Instant.EPOCH, null, model, cache, request);
         List<String> problems = validator.validateJob(Json.MAPPER.valueToTree(probe));
         if (!problems.isEmpty()) {
+            String where = origins.isEmpty() ? "request" : "body";
             throw new LineException(customId, INVALID_REQUEST, "invalid " + kind.wireName() + " request: "
-                    + String.join("; ", problems));
+                    + String.join("; ", problems.stream().map(p -> userPath(p, origins, where)).toList()));
         }
-        return new ParsedLine.Request(line, customId, kind, request, model, cache, openAi);
+    }
+
+    /** {@code /request/max_tokens: ...} or {@code $.request.max_tokens: ...} → {@code body.max_tokens: ...}. */
+    static String userPath(String problem, Map<String, String> origins, String root) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:\\$\\.request|/request)([./][^:\\s]*)?")
+                .matcher(problem);
+        if (!m.find()) return problem;
+        String rest = m.group(1) == null ? "" : m.group(1).replace('/', '.').replaceAll("\\.(\\d+)(?=\\.|$)", "[$1]");
+        String field = rest.isEmpty() ? "" : rest.substring(1).split("[.\\[]", 2)[0];
+        String mapped = origins.get(field);
+        String path = mapped != null ? mapped + rest.substring(1 + field.length()) : root + rest;
+        return path + problem.substring(m.end());
     }
 
     private static String requireCustomId(JsonNode tree, String field) throws LineException {
@@ -191,16 +187,5 @@ public final class BulkLineParser {
         if (s == null) return "";
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    private static final class LineException extends Exception {
-        final String customId;
-        final String code;
-
-        LineException(String customId, String code, String message) {
-            super(message);
-            this.customId = customId;
-            this.code = code;
-        }
     }
 }

@@ -19,6 +19,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import io.xaichat.client.WorkerAdverts;
+import io.xaichat.models.ModelManifest;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -39,8 +42,11 @@ public final class BulkRunner {
     private final XaiChatClient client;
     private final BulkOptions options;
     private final BulkProgress progress;
-    private final BulkLineParser parser = new BulkLineParser(new SchemaValidator());
+    /** How long a run waits for the workers' adverts before going on without them. */
+    static final Duration ADVERTS_WAIT = Duration.ofSeconds(5);
+
     private final Clock clock = Clock.systemUTC();
+    private final Map<String, AtomicLong> warningsByField = new ConcurrentHashMap<>();
 
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -70,6 +76,7 @@ public final class BulkRunner {
         ResumeState resume = ResumeState.load(options.output(), options.retryFailed());
         lines = countLines(options.input());
         InFlightWindow window = new InFlightWindow(options.window());
+        BulkLineParser parser = parser();
         boolean interrupted = false;
         progress.start(lines);
         try (JsonlWriter out = JsonlWriter.append(options.output());
@@ -90,13 +97,15 @@ public final class BulkRunner {
                     }
                 }
                 if (parsed instanceof ParsedLine.Invalid bad) {
-                    if (errors != null) errors.write(ResultLines.invalid(bad));
+                    if (errors != null) errors.write(ResultLines.invalid(bad, options.runId()));
                     count(invalid);
                 } else if (resume.isAnswered(parsed.customId())) {
                     count(skipped);
                 } else {
+                    BulkJob job = BulkJob.of((ParsedLine.Request) parsed, options.runId());
+                    report(job, errors);
                     window.acquire();
-                    submit(BulkJob.of((ParsedLine.Request) parsed, options.runId()), window, out, errors);
+                    submit(job, window, out, errors);
                 }
             }
             window.awaitIdle();
@@ -110,10 +119,35 @@ public final class BulkRunner {
         return snapshot(Duration.ofNanos(System.nanoTime() - start), interrupted);
     }
 
+    /**
+     * The parser for this run: body.model mapped by --model-map, the workers' adverts and the manifest; limits
+     * checked against what the workers advertise (nothing is checked when none advertise).
+     */
+    private BulkLineParser parser() {
+        WorkerAdverts adverts = WorkerAdverts.read(client.config(), ADVERTS_WAIT);
+        ModelManifest manifest;
+        try {
+            manifest = ModelManifest.load(options.manifest());
+        } catch (RuntimeException e) {
+            manifest = null; // no aliases: explicit maps and advertised models still apply
+        }
+        return new BulkLineParser(new SchemaValidator(),
+                new ModelResolver(options.modelMap(), manifest, adverts, options.honorModel()), adverts);
+    }
+
+    /** Fields ignored or served differently: one errors-file line per input line, counted per field. */
+    private void report(BulkJob job, JsonlWriter errors) {
+        if (job.request().warnings().isEmpty()) return;
+        if (errors != null) errors.write(ResultLines.warnings(job));
+        for (LineWarning w : job.request().warnings()) {
+            warningsByField.computeIfAbsent(w.param(), k -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
     private void submit(BulkJob job, InFlightWindow window, JsonlWriter out, JsonlWriter errors) {
         Duration timeout = options.timeout() != null ? options.timeout() : client.config().timeout(job.request().kind());
         try {
-            client.submit(job.envelope(options.honorModel(), clock.instant()), null, timeout)
+            client.submit(job.envelope(clock.instant()), null, timeout)
                     .whenComplete((result, error) -> {
                         try {
                             settle(job, result, error, out, errors);
@@ -172,7 +206,9 @@ public final class BulkRunner {
 
     private BulkSummary snapshot(Duration wall, boolean interrupted) {
         return new BulkSummary(lines, succeeded.get(), failed.get(), invalid.get(), skipped.get(), cached.get(),
-                promptTokens.get(), completionTokens.get(), wall, client.stats().duplicatesDropped(), interrupted);
+                promptTokens.get(), completionTokens.get(), wall, client.stats().duplicatesDropped(), interrupted,
+                warningsByField.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                        e -> e.getValue().get())));
     }
 
     private static long countLines(Path input) throws IOException {

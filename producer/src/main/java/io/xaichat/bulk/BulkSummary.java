@@ -1,7 +1,10 @@
 package io.xaichat.bulk;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a bulk run did. Every non-blank input line is counted exactly once in succeeded, failed, invalid or skipped
@@ -12,10 +15,23 @@ import java.util.Locale;
  * @param cached answers served from the workers' result cache
  * @param duplicatesDropped second answers to one job (redelivery) that were dropped
  * @param interrupted the run was interrupted before every line was settled
+ * @param warnings per body field (e.g. {@code body.user}), how many lines had it ignored or served differently
+ *     than asked; each such line is also in the errors file
  */
 public record BulkSummary(long lines, long succeeded, long failed, long invalid, long skipped, long cached,
                           long promptTokens, long completionTokens, Duration wallTime, long duplicatesDropped,
-                          boolean interrupted) {
+                          boolean interrupted, Map<String, Long> warnings) {
+
+    public BulkSummary {
+        warnings = warnings == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(warnings));
+    }
+
+    public BulkSummary(long lines, long succeeded, long failed, long invalid, long skipped, long cached,
+                       long promptTokens, long completionTokens, Duration wallTime, long duplicatesDropped,
+                       boolean interrupted) {
+        this(lines, succeeded, failed, invalid, skipped, cached, promptTokens, completionTokens, wallTime,
+                duplicatesDropped, interrupted, Map.of());
+    }
 
     public long settled() {
         return succeeded + failed + invalid + skipped;
@@ -32,10 +48,18 @@ public record BulkSummary(long lines, long succeeded, long failed, long invalid,
         return String.format(Locale.ROOT, """
                 %s: %d lines in %s
                   succeeded %d (cache hits %d), failed %d, invalid %d, skipped (already answered) %d%s
-                  tokens: %d prompt, %d generated, %.1f generated tokens/s""",
+                  tokens: %d prompt, %d generated, %.1f generated tokens/s%s""",
                 interrupted ? "interrupted" : "done", lines, formatWall(wallTime), succeeded, cached, failed, invalid,
                 skipped, duplicatesDropped > 0 ? ", duplicate answers dropped " + duplicatesDropped : "",
-                promptTokens, completionTokens, tokensPerSecond());
+                promptTokens, completionTokens, tokensPerSecond(), describeWarnings());
+    }
+
+    private String describeWarnings() {
+        if (warnings.isEmpty()) return "";
+        StringBuilder sb = new StringBuilder("\n  fields ignored or served differently (lines; details in the errors file):");
+        warnings.forEach((field, n) -> sb.append(' ').append(field).append(' ').append(n).append(','));
+        sb.setLength(sb.length() - 1);
+        return sb.toString();
     }
 
     private static String formatWall(Duration d) {

@@ -43,8 +43,9 @@ final class ResultLines {
         return copy;
     }
 
-    static ObjectNode invalid(ParsedLine.Invalid invalid) {
+    static ObjectNode invalid(ParsedLine.Invalid invalid, String runId) {
         ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("id", BulkJob.requestId(runId, String.format("line%08d", invalid.line())));
         if (invalid.customId() == null) line.putNull("custom_id"); else line.put("custom_id", invalid.customId());
         line.put("line", invalid.line());
         line.putNull("response");
@@ -53,9 +54,20 @@ final class ResultLines {
         return line;
     }
 
+    /** An errors-file line for a request that runs but had fields ignored or served differently. */
+    static ObjectNode warnings(BulkJob job) {
+        ObjectNode line = head(job);
+        line.put("line", job.request().line());
+        var list = line.putArray("warnings");
+        for (LineWarning w : job.request().warnings()) {
+            list.addObject().put("code", w.code()).put("param", w.param()).put("message", w.message());
+        }
+        return line;
+    }
+
     private static ObjectNode head(BulkJob job) {
         ObjectNode line = Json.MAPPER.createObjectNode();
-        line.put("id", "batch_req_" + job.contentId());
+        line.put("id", job.requestId());
         line.put("custom_id", job.request().customId());
         return line;
     }

@@ -61,8 +61,20 @@ public final class BulkCommand implements Callable<Integer>, KafkaCommand {
             description = "Remove error lines from the output and run those custom_ids again.")
     boolean retryFailed;
 
+    @Option(names = "--model-map", paramLabel = "NAME=MODEL", split = ",",
+            description = "Map an OpenAI line's body.model to a worker model, e.g. gpt-4o-mini=qwen2.5-1.5b-instruct-q4_k_m; "
+                    + "'*=MODEL' maps every name not otherwise known. Repeatable. Without a mapping, a model the "
+                    + "workers advertise or a manifest id/alias is used; any other name is answered by the workers' "
+                    + "model with a warning.")
+    java.util.Map<String, String> modelMap = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--manifest", paramLabel = "FILE", defaultValue = "${env:XAICHAT_MANIFEST}",
+            description = "Model manifest whose ids and aliases map body.model (default: the packaged one).")
+    Path manifest;
+
     @Option(names = "--honor-model",
-            description = "Pass an OpenAI line's body.model on to the workers (default: the workers' model serves).")
+            description = "Pass an unmapped body.model on to the workers as is (a worker serving another model "
+                    + "answers model_mismatch) instead of answering it with the workers' model.")
     boolean honorModel;
 
     @Option(names = "--no-progress", description = "No progress bar (the summary is still printed).")
@@ -77,7 +89,8 @@ public final class BulkCommand implements Callable<Integer>, KafkaCommand {
     public Integer call() throws IOException {
         BulkOptions options;
         try {
-            options = new BulkOptions(input, output, errors, window, timeout, retryFailed, honorModel, null);
+            options = new BulkOptions(input, output, errors, window, timeout, retryFailed, honorModel, null, modelMap,
+                    manifest);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

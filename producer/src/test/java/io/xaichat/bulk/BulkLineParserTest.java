@@ -25,7 +25,8 @@ class BulkLineParserTest {
         assertThat(r.openAi()).isTrue();
         assertThat(r.request().toString()).isEqualTo("{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
                 + "{\"role\":\"user\",\"content\":\"Hi there\"}],\"max_tokens\":32,\"temperature\":0,\"top_p\":0.9,"
-                + "\"seed\":7,\"stop\":[\"END\"]}");
+                + "\"seed\":7,\"stop\":[\"END\"],\"top_k\":0}");
+        assertThat(r.warnings()).extracting(LineWarning::param).containsExactly("body.max_tokens");
     }
 
     @Test
@@ -55,7 +56,7 @@ class BulkLineParserTest {
                 9, BulkLineParser.INVALID_REQUEST, "m", "body.messages must be a non-empty array");
         assertInvalid(parser.parse(10, "{\"custom_id\":\"t\",\"url\":\"/v1/chat/completions\",\"body\":{\"messages\":"
                 + "[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":9}}"), 10, BulkLineParser.INVALID_REQUEST, "t",
-                "invalid chat request");
+                "body.temperature must be a number from 0 to 2, got 9");
         assertInvalid(parser.parse(11, "{\"custom_id\":\"i\",\"url\":\"/v1/chat/completions\",\"body\":{\"messages\":"
                 + "[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{}}]}]}}"), 11,
                 BulkLineParser.INVALID_REQUEST, "i", "'image_url' content part");
@@ -65,6 +66,35 @@ class BulkLineParserTest {
                 13, BulkLineParser.INVALID_REQUEST, "w", "invalid image request");
         assertInvalid(parser.parse(14, "{\"custom_id\":\"z\"}"), 14, BulkLineParser.INVALID_REQUEST, "z",
                 "neither an OpenAI batch request");
+    }
+
+    @Test
+    void schemaComplaintsNameTheFieldInTheUsersTerms() {
+        java.util.Map<String, String> origins = java.util.Map.of("max_tokens", "body.max_completion_tokens");
+        assertThat(BulkLineParser.userPath("/request/max_tokens: must be at most 32768", origins, "body"))
+                .isEqualTo("body.max_completion_tokens: must be at most 32768");
+        assertThat(BulkLineParser.userPath("$.request.messages[0].content: is missing", java.util.Map.of(), "body"))
+                .isEqualTo("body.messages[0].content: is missing");
+        assertThat(BulkLineParser.userPath("/request/stop/3: too long", java.util.Map.of(), "request"))
+                .isEqualTo("request.stop[3]: too long");
+        // an xaichat line: the worker-side path is the user's path
+        assertInvalid(parser.parse(15, "{\"custom_id\":\"q\",\"kind\":\"chat\",\"request\":{\"prompt\":\"p\",\"max_tokens\":0}}"),
+                15, BulkLineParser.INVALID_REQUEST, "q", "request.max_tokens");
+    }
+
+    @Test
+    void manifestAliasesAndExplicitMapsResolveBodyModel() throws Exception {
+        ModelResolver resolver = new ModelResolver(java.util.Map.of("gpt-4o", "mine", "*", "fallback"),
+                io.xaichat.models.ModelManifest.load(null), io.xaichat.client.WorkerAdverts.none(), false);
+        assertThat(resolver.resolve("c", JobKind.CHAT, "gpt-4o").model()).isEqualTo("mine");
+        assertThat(resolver.resolve("c", JobKind.CHAT, "qwen2.5:1.5b").model()).isEqualTo("qwen2.5-1.5b-instruct-q4_k_m");
+        assertThat(resolver.resolve("c", JobKind.CHAT, "qwen2.5-1.5b-instruct").model())
+                .as("the id alone means the default variant").isEqualTo("qwen2.5-1.5b-instruct-q4_k_m");
+        assertThat(resolver.resolve("c", JobKind.CHAT, "anything-else").model()).isEqualTo("fallback");
+        ModelResolver plain = new ModelResolver(java.util.Map.of(), null, io.xaichat.client.WorkerAdverts.none(), false);
+        ModelResolver.Resolution r = plain.resolve("c", JobKind.CHAT, "gpt-4o-mini");
+        assertThat(r.model()).isNull();
+        assertThat(r.warning().message()).contains("--model-map gpt-4o-mini=MODEL");
     }
 
     private static void assertInvalid(ParsedLine p, int line, String code, String customId, String messagePart) {

@@ -30,7 +30,7 @@ class ResultLinesTest {
                 Json.MAPPER.getNodeFactory().textNode("Hello!"), new Usage(5, 3), new Timings(1, 20, 21), true,
                 "worker-a", "qwen2.5-0.5b", "length", null);
         JsonNode line = ResultLines.answer(job, result, 1_700_000_000L);
-        assertThat(line.get("id").asText()).isEqualTo("batch_req_" + job.contentId());
+        assertThat(line.get("id").asText()).isEqualTo("batch_req_run1" + job.contentId());
         assertThat(line.get("custom_id").asText()).isEqualTo("r1");
         assertThat(line.get("error").isNull()).isTrue();
         JsonNode response = line.get("response");
@@ -79,8 +79,10 @@ class ResultLinesTest {
 
     @Test
     void invalidLinesAreReportedWithTheirNumber() {
-        JsonNode line = ResultLines.invalid(new ParsedLine.Invalid(17, null, BulkLineParser.INVALID_JSON, "not a JSON object"));
+        JsonNode line = ResultLines.invalid(new ParsedLine.Invalid(17, null, BulkLineParser.INVALID_JSON, "not a JSON object"),
+                "run1");
         assertThat(line.get("line").asInt()).isEqualTo(17);
+        assertThat(line.get("id").asText()).isEqualTo("batch_req_run1line00000017");
         assertThat(line.get("custom_id").isNull()).isTrue();
         assertThat(line.get("error").get("code").asText()).isEqualTo("invalid_json");
         assertThat(line.get("error").get("message").asText()).isEqualTo("line 17: not a JSON object");
@@ -93,17 +95,24 @@ class ResultLinesTest {
         BulkJob run2 = BulkJob.of(a, "run2");
         assertThat(run1.contentId()).isEqualTo(run2.contentId());
         assertThat(run1.jobId()).isNotEqualTo(run2.jobId()).startsWith("bulk-run1-");
+        // OpenAI's batch_req_ ids are unique: a rerun of the same file gets new ones.
+        assertThat(ResultLines.answer(run1, ok(), 0).get("id").asText())
+                .isNotEqualTo(ResultLines.answer(run2, ok(), 0).get("id").asText()).startsWith("batch_req_run1");
         assertThat(BulkJob.of(chatLine("same", "other text"), "run1").contentId()).isNotEqualTo(run1.contentId());
         assertThat(BulkJob.of(chatLine("other", "text"), "run1").contentId()).isNotEqualTo(run1.contentId());
         // The job id must pass the job schema.
-        var envelope = Json.MAPPER.valueToTree(run1.envelope(false, Instant.EPOCH).withReplyTo("r"));
+        var envelope = Json.MAPPER.valueToTree(run1.envelope(Instant.EPOCH).withReplyTo("r"));
         assertThat(new SchemaValidator().validateJob(envelope)).isEmpty();
     }
 
     @Test
-    void anOpenAiLinesModelIsPassedOnOnlyWhenAskedTo() {
+    void theJobCarriesTheModelTheParserResolved() {
         BulkJob job = BulkJob.of(chatLine("r", "x"), "run1");
-        assertThat(job.envelope(false, Instant.EPOCH).model()).isNull();
-        assertThat(job.envelope(true, Instant.EPOCH).model()).isEqualTo("m");
+        assertThat(job.envelope(Instant.EPOCH).model()).isEqualTo("m");
+    }
+
+    private static io.xaichat.schema.ResultEnvelope ok() {
+        return new io.xaichat.schema.ResultEnvelope("j", io.xaichat.schema.ResultStatus.OK, io.xaichat.schema.JobKind.CHAT,
+                Json.MAPPER.getNodeFactory().textNode("hi"), null, null, false, "w", "m", "stop", null);
     }
 }

@@ -103,12 +103,86 @@ class BulkEndToEndTest {
             Map<Integer, String> reported = new HashMap<>();
             for (String line : Files.readAllLines(errors)) {
                 JsonNode tree = Json.tree(line.getBytes(StandardCharsets.UTF_8));
+                assertThat(tree.get("id").asText()).startsWith("batch_req_");
+                if (tree.has("warnings")) { // gpt-4o-mini is no model here: said on every OpenAI line
+                    assertThat(tree.at("/warnings/0/code").asText()).isEqualTo("model_substituted");
+                    continue;
+                }
                 reported.put(tree.get("line").asInt(), tree.get("error").get("code").asText());
             }
+            assertThat(second.warnings()).containsOnlyKeys("body.model");
             Map<Integer, String> expected = new HashMap<>();
             invalidLines.forEach((code, line) -> expected.put(line, code));
             assertThat(reported).isEqualTo(expected);
         }
+    }
+
+    /**
+     * The golden OpenAI Batch file through a real worker: every line the golden expectation maps is answered, every
+     * line it refuses is in the errors file with its code and id (checked before sending, against the worker's
+     * advert), and every warning is in the errors file and counted per field in the summary.
+     */
+    @Test
+    void theGoldenOpenAiFileIsAnsweredWithTheExpectedErrorsAndWarnings(KafkaHandle kafka) throws Exception {
+        String prefix = Names.unique("golden");
+        Path output = dir.resolve("golden-out.jsonl");
+        Path errors = dir.resolve("golden-errors.jsonl");
+        Map<String, JsonNode> expected = new HashMap<>();
+        for (String line : Files.readAllLines(Path.of("src/test/resources/bulk/openai-golden.expected.jsonl"))) {
+            JsonNode n = Json.tree(line.getBytes(StandardCharsets.UTF_8));
+            expected.put(n.get("custom_id").asText(), n);
+        }
+        BulkSummary summary;
+        try (ChatWorkers workers = ChatWorkers.start(1, kafka.bootstrapServers(), prefix, null, dir);
+             XaiChatClient client = XaiChatClient.start(config(kafka, prefix))) {
+            BulkOptions options = BulkOptions.of(Path.of("src/test/resources/bulk/openai-golden.jsonl"), output)
+                    .withErrors(errors).withWindow(8).withTimeout(Duration.ofMinutes(3))
+                    .withModelMap(Map.of("gpt-4o-mini", "tiny-qwen2-f16"));
+            summary = new BulkRunner(client, options, BulkProgress.NONE).run();
+        }
+        long refused = expected.values().stream().filter(n -> n.has("error")).count();
+        assertThat(summary.invalid()).isEqualTo(refused);
+        assertThat(summary.failed()).isZero();
+        assertThat(summary.succeeded()).isEqualTo(expected.size() - refused);
+
+        Set<String> answered = new HashSet<>();
+        Set<String> ids = new HashSet<>();
+        for (String line : Files.readAllLines(output)) {
+            JsonNode tree = Json.tree(line.getBytes(StandardCharsets.UTF_8));
+            answered.add(tree.get("custom_id").asText());
+            ids.add(tree.get("id").asText());
+            assertThat(tree.at("/response/status_code").asInt()).isEqualTo(200);
+            if (!tree.get("custom_id").asText().startsWith("g30") && !tree.get("custom_id").asText().startsWith("g31")) {
+                assertThat(tree.at("/response/body/model").asText()).isEqualTo("tiny-qwen2-f16");
+            }
+        }
+        assertThat(ids).hasSize(answered.size()).allMatch(id -> id.startsWith("batch_req_"));
+        assertThat(answered).containsExactlyInAnyOrderElementsOf(expected.values().stream()
+                .filter(n -> !n.has("error")).map(n -> n.get("custom_id").asText()).toList());
+
+        Map<String, Long> warningsPerField = new HashMap<>();
+        Set<String> refusedSeen = new HashSet<>();
+        for (String line : Files.readAllLines(errors)) {
+            JsonNode tree = Json.tree(line.getBytes(StandardCharsets.UTF_8));
+            JsonNode want = expected.get(tree.get("custom_id").asText());
+            assertThat(tree.get("id").asText()).startsWith("batch_req_");
+            if (tree.has("warnings")) {
+                List<String> params = new ArrayList<>();
+                tree.get("warnings").forEach(w -> params.add(w.get("param").asText()));
+                List<String> wanted = new ArrayList<>();
+                want.get("warnings").forEach(w -> wanted.add(w.get("param").asText()));
+                assertThat(params).isEqualTo(wanted);
+                params.forEach(p -> warningsPerField.merge(p, 1L, Long::sum));
+            } else {
+                assertThat(tree.at("/error/code").asText()).isEqualTo(want.at("/error/code").asText());
+                assertThat(tree.at("/error/message").asText()).contains(want.at("/error/message").asText());
+                refusedSeen.add(tree.get("custom_id").asText());
+            }
+        }
+        assertThat(refusedSeen).hasSize((int) refused);
+        assertThat(summary.warnings()).isEqualTo(warningsPerField).containsEntry("body.user", 1L)
+                .containsEntry("body.seed", 2L);
+        assertThat(summary.describe()).contains("body.user 1");
     }
 
     private static ClientConfig config(KafkaHandle kafka, String prefix) {

@@ -16,6 +16,11 @@ public record Topics(String prefix) {
         return prefix + ".jobs.dlq";
     }
 
+    /** Compacted: each worker's {@link WorkerAdvert} per kind it serves. */
+    public String workers() {
+        return prefix + ".workers";
+    }
+
     /** The shared reply topic a client uses when it does not name its own. */
     public String replies() {
         return prefix + ".results";

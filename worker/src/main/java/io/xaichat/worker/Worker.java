@@ -14,6 +14,9 @@ import io.xaichat.worker.kafka.JobProcessor;
 import io.xaichat.worker.kafka.KafkaClients;
 import io.xaichat.worker.kafka.ReplyPublisher;
 import io.xaichat.worker.kafka.TopicProvisioner;
+import io.xaichat.worker.kafka.WorkerAdvertiser;
+import io.xaichat.schema.WorkerAdvert;
+import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +43,7 @@ public final class Worker implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private ResultCache cache;
     private ReplyPublisher publisher;
+    private WorkerAdvertiser advertiser;
 
     public Worker(WorkerConfig config, List<Engine<?>> engines, JobListener listener) {
         this.config = config;
@@ -60,6 +64,11 @@ public final class Worker implements AutoCloseable {
         topics.add(config.topics().deadLetter());
         try (Admin admin = clients.admin()) {
             new TopicProvisioner(admin).ensure(topics, config.topicPartitions(), config.replicationFactor());
+            try {
+                new TopicProvisioner(admin).ensureCompacted(config.topics().workers(), config.replicationFactor());
+            } catch (IllegalStateException e) { // adverts are optional: jobs are served without them
+                log.warn("no worker adverts: {}", e.getMessage());
+            }
         }
         publisher = new ReplyPublisher(clients.replyProducer(), config.workerId(), config.topics().deadLetter(),
                 Duration.ofMillis(KafkaClients.DELIVERY_TIMEOUT_MS + 5_000));
@@ -88,6 +97,9 @@ public final class Worker implements AutoCloseable {
             log.info("worker {} serving {} jobs from {} with model {}", config.workerId(), engine.kind().wireName(),
                     topic, engine.modelId());
         }
+        advertiser = new WorkerAdvertiser(clients.replyProducer(), config.topics().workers(), engines.values().stream()
+                .map(e -> new WorkerAdvert(config.workerId(), e.kind(), e.modelId(), config.maxTokens(),
+                        config.maxRecordBytes(), Instant.now())).toList()).publish();
         return this;
     }
 
@@ -122,6 +134,7 @@ public final class Worker implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (advertiser != null) advertiser.close();
         if (publisher != null) publisher.close();
         if (cache != null) cache.close();
         boolean abandoned = loops.stream().anyMatch(JobConsumerLoop::jobRunning);

@@ -23,11 +23,21 @@ public final class TopicProvisioner {
     }
 
     public void ensure(Collection<String> topics, int partitions, short replicationFactor) {
+        ensure(topics, partitions, replicationFactor, java.util.Map.of());
+    }
+
+    /** A one-partition compacted topic (latest value per key), e.g. the worker adverts. */
+    public void ensureCompacted(String topic, short replicationFactor) {
+        ensure(List.of(topic), 1, replicationFactor, java.util.Map.of("cleanup.policy", "compact"));
+    }
+
+    private void ensure(Collection<String> topics, int partitions, short replicationFactor,
+                        java.util.Map<String, String> configs) {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String t : topics) {
-                if (!existing.contains(t)) missing.add(new NewTopic(t, partitions, replicationFactor));
+                if (!existing.contains(t)) missing.add(new NewTopic(t, partitions, replicationFactor).configs(configs));
             }
             if (missing.isEmpty()) return;
             for (var entry : admin.createTopics(missing).values().entrySet()) {
