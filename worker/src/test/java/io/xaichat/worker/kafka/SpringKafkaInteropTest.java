@@ -109,13 +109,14 @@ class SpringKafkaInteropTest {
         return new ProducerRecord<>(topics.jobs(JobKind.CHAT), id, job(id, stream, replyTo));
     }
 
+    /** One job through a fresh template on a fresh one-partition reply topic; returns the template's reply. */
+    private ConsumerRecord<String, String> ask(String replyTopic, String id, boolean stream) throws Exception {
+        return template(replyTopic, null).sendAndReceive(request(id, stream, null)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
     @Test
     void replyingTemplateGetsTheResultOfAPlainJob() throws Exception {
-        String replyTopic = newTopic("plain", 1);
-        ReplyingKafkaTemplate<String, String, String> template = template(replyTopic, null);
-
-        ConsumerRecord<String, String> reply = template.sendAndReceive(request("plain-1", false, null))
-                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        ConsumerRecord<String, String> reply = ask(newTopic("plain", 1), "plain-1", false);
 
         JsonNode result = tree(reply.value());
         assertThat(result.get("status").asText()).isEqualTo("ok");
@@ -127,10 +128,7 @@ class SpringKafkaInteropTest {
     @Test
     void replyingTemplateGetsTheFinalResultOfAStreamedJobAndNoChunkReachesItsTopic() throws Exception {
         String replyTopic = newTopic("streamed", 1);
-        ReplyingKafkaTemplate<String, String, String> template = template(replyTopic, null);
-
-        ConsumerRecord<String, String> reply = template.sendAndReceive(request("streamed-1", true, null))
-                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        ConsumerRecord<String, String> reply = ask(replyTopic, "streamed-1", true);
 
         JsonNode result = tree(reply.value());
         assertThat(result.get("status").asText()).as(reply.value()).isEqualTo("ok");
@@ -231,6 +229,16 @@ class SpringKafkaInteropTest {
             assertThat(result.get("status").asText()).isEqualTo("ok");
         }
         assertNoTemplateErrors();
+    }
+
+    /** Guards the assertions above: a record without the correlation header is logged, and the capture sees it. */
+    @Test
+    void theLogCaptureSeesWhatTheTemplateComplainsAbout() throws Exception {
+        String replyTopic = newTopic("complaint", 1);
+        template(replyTopic, null);
+        kafka.send(replyTopic, "stray", "{\"not\":\"a reply\"}");
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> springLog.list.stream()
+                .anyMatch(e -> e.getFormattedMessage().contains("No correlationId found")));
     }
 
     private void assertNoTemplateErrors() {
