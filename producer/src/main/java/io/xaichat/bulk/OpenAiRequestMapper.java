@@ -100,6 +100,9 @@ final class OpenAiRequestMapper {
             }
         }
         if (!c.out.has("messages")) throw c.invalid("body.messages must be a non-empty array");
+        if (c.out.has("top_logprobs") && !c.out.path("logprobs").asBoolean(false)) {
+            throw c.invalid("body.top_logprobs needs body.logprobs: true"); // as OpenAI answers it
+        }
         defaults(c, maxTokensLimit);
         return new Mapped(c.out, List.copyOf(c.warnings), Map.copyOf(c.origins));
     }
