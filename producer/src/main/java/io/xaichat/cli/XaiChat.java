@@ -1,5 +1,6 @@
 package io.xaichat.cli;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +22,9 @@ public final class XaiChat implements Runnable {
 
     /** The command line with local mode's execution strategy installed. */
     public static CommandLine commandLine() {
-        return new CommandLine(new XaiChat()).setExecutionStrategy(LocalCommand::execute);
+        CommandLine cli = new CommandLine(new XaiChat());
+        for (CliExtension extension : ServiceLoader.load(CliExtension.class)) extension.extend(cli);
+        return cli.setExecutionStrategy(LocalCommand::execute);
     }
 
     public static void main(String[] args) {
