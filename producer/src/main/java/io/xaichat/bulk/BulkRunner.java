@@ -78,7 +78,7 @@ public final class BulkRunner {
         ResumeState resume = ResumeState.load(options.output(), options.retryFailed());
         try (JsonlWriter out = JsonlWriter.append(options.output());
              JsonlWriter errors = options.errors() == null ? null : JsonlWriter.truncate(options.errors())) {
-            return run(resume, BulkSink.files(out, errors));
+            return runTo(resume, BulkSink.files(out, errors));
         }
     }
 
@@ -87,7 +87,7 @@ public final class BulkRunner {
      * skipped, every other line ends in exactly one call of the sink. {@link BulkOptions#output()} and
      * {@link BulkOptions#errors()} are not used.
      */
-    public BulkSummary run(ResumeState resume, BulkSink sink) throws IOException {
+    public BulkSummary runTo(ResumeState resume, BulkSink sink) throws IOException {
         long start = System.nanoTime();
         if (!Files.isReadable(options.input())) throw new IOException("cannot read input file " + options.input());
         lines = countLines(options.input());

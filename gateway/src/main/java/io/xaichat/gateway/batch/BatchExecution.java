@@ -151,7 +151,7 @@ final class BatchExecution {
             log.info("batch {}: running, {} line(s) already settled", ref, resume.answered().size());
             BulkSummary summary = new BulkRunner(clients.client(ref.tenant()), options, BulkProgress.NONE)
                     .withJobDecorator(job -> TenantScope.scope(job, ref.tenant()))
-                    .run(resume, sink);
+                    .runTo(resume, sink);
             if (summary.interrupted()) return stop == Stop.NONE ? Stop.SHUTDOWN : stop;
             return stop == Stop.NONE ? Stop.NONE : stop;
         } finally {

@@ -59,7 +59,7 @@ public final class FilesApi {
                         + "(only 'batch')");
             }
             byte[] content;
-            try (InputStream in = Content.Source.asInputStream(filePart.newContentSource())) {
+            try (InputStream in = Content.Source.asInputStream(filePart.createContentSource())) {
                 content = in.readAllBytes();
             }
             if (content.length > maxFileBytes) throw ApiError.tooLarge(maxFileBytes, "XAICHAT_GATEWAY_MAX_FILE_BYTES");
