@@ -34,20 +34,22 @@ const scenarios = {
 
   async stream() {
     const s = await client.chat.completions.create({
-      model: 'default', messages: [{ role: 'user', content: 'Say hello' }], max_tokens: 6, temperature: 0,
-      stream: true, stream_options: { include_usage: true },
+      model: 'default', max_tokens: 6, temperature: 0, stream: true,
+      messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Say hello' }], stream_options: { include_usage: true },
     });
     const deltas = [];
     let finish = null, usage = null, events = 0;
+    let lastModel = null;
     for await (const chunk of s) {
       events++;
+      lastModel = chunk.model;
       if (chunk.usage) usage = chunk.usage;
       for (const c of chunk.choices) {
         if (c.delta?.content) deltas.push(c.delta.content);
         if (c.finish_reason) finish = c.finish_reason;
       }
     }
-    return { events, deltas, content: deltas.join(''), finish_reason: finish, usage };
+    return { events, deltas, content: deltas.join(''), finish_reason: finish, usage, model: lastModel };
   },
 
   async vision() {
@@ -109,6 +111,33 @@ const scenarios = {
     return { chat: await errorOf(client.chat.completions.create({ model: 'default',
                messages: [{ role: 'user', content: 'hi' }] })),
              models: await errorOf(client.models.list()) };
+  },
+
+  async cancel() {
+    const file = await client.files.create({ file: await toFile(readFileSync(args[0]), 'input.jsonl'), purpose: 'batch' });
+    let batch = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions',
+                                              completion_window: '24h' });
+    while (batch.status === 'validating') {
+      await new Promise(r => setTimeout(r, 50));
+      batch = await client.batches.retrieve(batch.id);
+    }
+    const cancelling = await client.batches.cancel(batch.id);
+    const deadline = Date.now() + 120_000;
+    while (!['cancelled', 'completed', 'failed'].includes(batch.status) && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 100));
+      batch = await client.batches.retrieve(batch.id);
+    }
+    const again = await errorOf(client.batches.cancel(batch.id));
+    return { cancelling: cancelling.status, batch, again };
+  },
+
+  async fileOf() {
+    return { meta: await errorOf(client.files.retrieve(args[0])), content: await errorOf(client.files.content(args[0])) };
+  },
+
+  async tooLarge() {
+    const big = 'x'.repeat(Number(args[0]));
+    return await errorOf(client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: big }] }));
   },
 
   async unknownModel() {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,14 +24,30 @@ final class GatewayProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** {@code xaichat gateway <args>}. */
     static GatewayProcess start(String[] args, Path log) throws IOException {
+        List<String> cli = new ArrayList<>(List.of("gateway"));
+        cli.addAll(List.of(args));
+        return cli(cli, Map.of(), log);
+    }
+
+    /** {@code xaichat <cli>} with only the given XAICHAT_/KAFKA_/REDIS_URL variables. */
+    static GatewayProcess cli(List<String> cli, Map<String, String> env, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "io.xaichat.cli.XaiChat",
-                "gateway"));
-        command.addAll(List.of(args));
+                "-Xmx512m", "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                "io.xaichat.cli.XaiChat"));
+        command.addAll(cli);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(n -> n.startsWith("XAICHAT_") || n.startsWith("KAFKA_") || n.equals("REDIS_URL"));
+        pb.environment().putAll(env);
         return new GatewayProcess(pb.start(), log);
+    }
+
+    /** SIGTERM, then waits for the exit code. */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new AssertionError("still running");
+        return process.exitValue();
     }
 
     /** Waits for the listening line and returns the API's base URL. */

@@ -43,7 +43,7 @@ class GatewaySdkTest {
     static void start(KafkaHandle kafka, RedisHandle redis) throws Exception {
         NodeSdk.install();
         stack = new Stack(kafka.bootstrapServers(), redis.url(), Names.unique("gw"), dir);
-        gateway = stack.gateway("gw-1");
+        gateway = stack.gateway("gw-1", "--max-body-bytes", "262144");
         second = stack.gateway("gw-2");
         url = Stack.url(gateway);
     }
@@ -78,10 +78,11 @@ class GatewaySdkTest {
         JsonNode plain = NodeSdk.run(url, Stack.KEY_A, "chat");
         JsonNode r = NodeSdk.run(url, Stack.KEY_A, "stream");
         assertThat(r.get("events").asInt()).isGreaterThanOrEqualTo(3); // role, content..., finish, usage
-        assertThat(r.get("content").asText()).isEqualTo(plain.get("content").asText().isEmpty() ? "" : r.get("content").asText());
-        assertThat(r.get("content").asText()).isNotEmpty();
+        assertThat(r.get("content").asText()).as("greedy: the same text streamed").isEqualTo(plain.get("content").asText())
+                .isNotEmpty();
         assertThat(r.get("finish_reason").asText()).isIn("stop", "length");
         assertThat(r.get("usage").get("completion_tokens").asInt()).isPositive();
+        assertThat(r.get("model").asText()).isEqualTo(plain.get("model").asText());
         assertThat(r.get("usage").get("total_tokens").asInt()).isEqualTo(
                 r.get("usage").get("prompt_tokens").asInt() + r.get("usage").get("completion_tokens").asInt());
     }
@@ -150,6 +151,11 @@ class GatewaySdkTest {
         assertThat(foreign.get("status").asInt()).isEqualTo(404);
         JsonNode missing = NodeSdk.run(url, Stack.KEY_A, "retrieve", "batch_doesnotexist");
         assertThat(missing.get("status").asInt()).isEqualTo(404);
+        JsonNode foreignFile = NodeSdk.run(url, Stack.KEY_B, "fileOf", batch.get("output_file_id").asText());
+        assertThat(foreignFile.get("meta").get("status").asInt()).isEqualTo(404);
+        assertThat(foreignFile.get("content").get("status").asInt()).isEqualTo(404);
+        JsonNode ownFile = NodeSdk.run(url, Stack.KEY_A, "fileOf", batch.get("output_file_id").asText());
+        assertThat(ownFile.get("meta").get("ok").asBoolean()).isTrue();
     }
 
     @Test
@@ -179,6 +185,34 @@ class GatewaySdkTest {
         assertThat(unknown.get("status").asInt()).isEqualTo(404);
         assertThat(unknown.get("code").asText()).isEqualTo("model_not_found");
         assertThat(unknown.get("message").asText()).contains("tiny-lcm");
+    }
+
+    @Test
+    void aCancelledBatchEndsCancelledWithTheLinesSettledSoFar() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 400; i++) lines.add(line("x-" + i, "Cancel me " + i, 6));
+        Path input = dir.resolve("cancel.jsonl");
+        Files.write(input, lines);
+        JsonNode r = NodeSdk.run(url, Stack.KEY_B, "cancel", input.toString());
+        assertThat(r.get("cancelling").asText()).isEqualTo("cancelling");
+        JsonNode batch = r.get("batch");
+        assertThat(batch.get("status").asText()).as(batch.toString()).isEqualTo("cancelled");
+        assertThat(batch.get("cancelled_at").asLong()).isPositive();
+        int done = batch.get("request_counts").get("completed").asInt();
+        assertThat(done).isLessThan(400);
+        if (done > 0) {
+            String out = NodeSdk.run(url, Stack.KEY_B, "download", batch.get("output_file_id").asText()).get("text").asText();
+            assertThat(byCustomId(out)).hasSize(done);
+        }
+        assertThat(r.get("again").get("status").asInt()).isEqualTo(409);
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413InOpenAisErrorShape() throws Exception {
+        JsonNode r = NodeSdk.run(url, Stack.KEY_A, "tooLarge", "300000");
+        assertThat(r.get("status").asInt()).isEqualTo(413);
+        assertThat(r.get("code").asText()).isEqualTo("request_too_large");
+        assertThat(r.get("message").asText()).contains("XAICHAT_GATEWAY_MAX_BODY_BYTES");
     }
 
     static String line(String customId, String prompt, int maxTokens) {

@@ -49,7 +49,7 @@ public final class ChatCompletions {
                 job.request(), events::add);
         future.whenComplete((r, e) -> events.add(r != null ? r : e));
         call.startStream();
-        String model = job.model();
+        String model = job.servedModel();
         call.event(chunk(id, created, model, delta().put("role", "assistant").put("content", ""), null));
         StringBuilder sent = new StringBuilder();
         while (true) {
@@ -109,7 +109,7 @@ public final class ChatCompletions {
         chunk.put("id", id);
         chunk.put("object", "chat.completion.chunk");
         chunk.put("created", created);
-        if (model == null) chunk.put("model", ModelCatalog.DEFAULT); else chunk.put("model", model);
+        chunk.put("model", model);
         return chunk;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xaichat.bulk.BulkLineParser;
 import io.xaichat.bulk.ParsedLine;
 import io.xaichat.gateway.http.ApiError;
+import io.xaichat.gateway.jobs.RequestCheck;
 import io.xaichat.gateway.models.ModelCatalog;
 import io.xaichat.schema.JobKind;
 import io.xaichat.schema.Json;
@@ -40,7 +41,7 @@ final class ChatJobMapper {
         String requested = body.path("model").isTextual() ? body.get("model").asText() : null;
         if (hasImage(body.get("messages"))) {
             String model = models.resolve(requested, JobKind.VISION);
-            return new ChatJob(JobKind.VISION, vision(body, stream), model, stream, includeUsage);
+            return new ChatJob(JobKind.VISION, vision(body, stream), model, served(model, JobKind.VISION), stream, includeUsage);
         }
         String model = models.resolve(requested, JobKind.CHAT);
         ObjectNode line = Json.MAPPER.createObjectNode();
@@ -52,7 +53,11 @@ final class ChatJobMapper {
         if (parsed instanceof ParsedLine.Invalid bad) throw ApiError.invalid(null, "invalid_request", bad.message());
         ObjectNode request = ((ParsedLine.Request) parsed).request().deepCopy();
         if (stream) request.put("stream", true);
-        return new ChatJob(JobKind.CHAT, request, model, stream, includeUsage);
+        return new ChatJob(JobKind.CHAT, request, model, served(model, JobKind.CHAT), stream, includeUsage);
+    }
+
+    private String served(String model, JobKind kind) {
+        return model != null ? model : models.served().get(kind);
     }
 
     private static boolean hasImage(JsonNode messages) {
@@ -121,13 +126,7 @@ final class ChatJobMapper {
         if (stop != null && stop.isTextual()) request.putArray("stop").add(stop.asText());
         else if (stop != null && !stop.isNull()) request.set("stop", stop);
         if (stream) request.put("stream", true);
-        ObjectNode probe = Json.MAPPER.createObjectNode();
-        probe.put("schema_version", 1).put("job_id", "probe").put("kind", "vision").put("reply_to", "probe")
-                .put("created_at", "2026-01-01T00:00:00Z").set("request", request);
-        List<String> problems = validator.validateJob(probe);
-        if (!problems.isEmpty()) {
-            throw ApiError.invalid(null, "invalid_request", "invalid vision request: " + String.join("; ", problems));
-        }
+        RequestCheck.check(validator, JobKind.VISION, request);
         return request;
     }
 

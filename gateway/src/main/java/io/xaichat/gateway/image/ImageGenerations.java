@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xaichat.bulk.ResultLines;
 import io.xaichat.gateway.http.ApiError;
+import io.xaichat.gateway.jobs.RequestCheck;
 import io.xaichat.gateway.http.HttpCall;
 import io.xaichat.gateway.jobs.JobRunner;
 import io.xaichat.gateway.models.ModelCatalog;
@@ -70,13 +71,7 @@ public final class ImageGenerations {
         for (String f : List.of("steps", "seed", "guidance_scale")) {
             if (body.hasNonNull(f)) request.set(f, body.get(f));
         }
-        ObjectNode probe = Json.MAPPER.createObjectNode();
-        probe.put("schema_version", 1).put("job_id", "probe").put("kind", "image").put("reply_to", "probe")
-                .put("created_at", "2026-01-01T00:00:00Z").set("request", request);
-        List<String> problems = validator.validateJob(probe);
-        if (!problems.isEmpty()) {
-            throw ApiError.invalid(null, "invalid_request", "invalid image request: " + String.join("; ", problems));
-        }
+        RequestCheck.check(validator, JobKind.IMAGE, request);
         return request;
     }
 }
