@@ -6,6 +6,7 @@ import io.xaichat.schema.Topics;
 import io.xaichat.worker.config.ConfigException;
 import io.xaichat.worker.config.Durations;
 import io.xaichat.worker.config.KafkaProperties;
+import io.xaichat.worker.config.WorkerOptions;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -128,9 +129,10 @@ public final class GatewayOptions {
         }
         ApiKeys keys = collect(problems, () -> ApiKeys.parse(apiKeys));
         ModelCatalog catalog = collect(problems, () -> ModelCatalog.parse(models, modelAliases));
-        String id = gatewayId == null || gatewayId.isBlank() ? defaultGatewayId() : gatewayId.trim();
-        if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
-            problems.add("--gateway-id/XAICHAT_GATEWAY_ID '" + id + "' must be 1-64 letters, digits, '_' or '-'");
+        String id = gatewayId == null || gatewayId.isBlank() ? defaultId() : gatewayId.trim();
+        // <tenant (≤ 64)>.gw-<id (≤ 32)> names the reply topic and must fit a client id (100 characters).
+        if (!id.matches("[A-Za-z0-9._-]{1,32}")) {
+            problems.add("--gateway-id/XAICHAT_GATEWAY_ID '" + id + "' must be 1-32 letters, digits, '.', '_' or '-'");
         }
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             problems.add("--bootstrap-servers/KAFKA_BOOTSTRAP_SERVERS is empty: give host:port of at least one broker");
@@ -194,15 +196,9 @@ public final class GatewayOptions {
         }
     }
 
-    private static String defaultGatewayId() {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-            } catch (java.io.IOException | RuntimeException e) {
-                host = "gateway";
-            }
-        }
-        return (host + "-" + ProcessHandle.current().pid()).replaceAll("[^A-Za-z0-9_-]", "-");
+    /** host-pid, cut from the left to 32 characters so the pid stays. */
+    private static String defaultId() {
+        String id = WorkerOptions.defaultWorkerId();
+        return id.length() <= 32 ? id : id.substring(id.length() - 32);
     }
 }
