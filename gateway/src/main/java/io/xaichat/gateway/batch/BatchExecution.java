@@ -92,7 +92,7 @@ final class BatchExecution {
                 fail("input_file_missing", "the input file " + batch.path("input_file_id").asText() + " was deleted");
                 return;
             }
-            Stop why = runLines(input);
+            Stop why = runLines(input, untilExpiry(batch));
             switch (why) {
                 case NONE -> finish(BatchStatus.COMPLETED);
                 case CANCEL -> finish(BatchStatus.CANCELLED);
@@ -139,14 +139,24 @@ final class BatchExecution {
         return after.isPresent() && after.get().path("status").asText().equals(BatchStatus.IN_PROGRESS);
     }
 
-    private Stop runLines(byte[] input) throws IOException {
+    /**
+     * A line may wait as long as its batch may (a long batch on one worker keeps lines queued for hours); past the
+     * batch's expiry a worker answers it expired instead of computing it.
+     */
+    private Duration untilExpiry(ObjectNode batch) {
+        if (!batch.hasNonNull("expires_at")) return lineTimeout;
+        Duration left = Duration.between(Instant.now(), Instant.ofEpochSecond(batch.get("expires_at").asLong()));
+        return left.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : left;
+    }
+
+    private Stop runLines(byte[] input, Duration timeout) throws IOException {
         Path file = workDir.resolve(ref.tenant() + "-" + ref.id() + ".jsonl");
         Files.write(file, input);
         RedisBatchSink sink = new RedisBatchSink(store, ref, metrics);
         try {
             // The runner's output and errors files are not used: the sink keeps the lines in Redis.
             BulkOptions options = new BulkOptions(file, file.resolveSibling(file.getFileName() + ".unused"), null,
-                    window, lineTimeout, false, false, null);
+                    window, timeout, false, false, null);
             ResumeState resume = new ResumeState(store.settledKeys(ref), 0, 0);
             log.info("batch {}: running, {} line(s) already settled", ref, resume.answered().size());
             BulkSummary summary = new BulkRunner(clients.client(ref.tenant()), options, BulkProgress.NONE)

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param gatewayId names this gateway's reply topics and the batch leases it holds
  * @param maxBodyBytes largest JSON request body
  * @param maxFileBytes largest uploaded file
- * @param requestTimeout how long a request (or a batch line) waits for its job's answer
+ * @param requestTimeout how long an HTTP request waits for its job's answer
  * @param batchWindow jobs in flight per running batch
  * @param batchConcurrency batches this gateway runs at once
  * @param batchLease a batch whose runner has not renewed its lease for this long is taken over

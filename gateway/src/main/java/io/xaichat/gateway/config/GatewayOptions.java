@@ -81,7 +81,7 @@ public final class GatewayOptions {
     int maxBatchLines;
 
     @Option(names = "--request-timeout", defaultValue = "${env:XAICHAT_GATEWAY_REQUEST_TIMEOUT:-10m}",
-            description = "Longest an HTTP request waits for its job's answer (also each batch line's timeout). "
+            description = "Longest an HTTP request waits for its job's answer (batch lines may wait until their batch expires). "
                     + "Env XAICHAT_GATEWAY_REQUEST_TIMEOUT. Default: ${DEFAULT-VALUE}.")
     String requestTimeout;
 
