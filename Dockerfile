@@ -8,7 +8,7 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-# gateway/target/xaichat-gateway.jar (the whole CLI, gateway included) + gateway/target/lib/ (every runtime jar):
+# producer/target/xaichat.jar (the CLI, runnable) + producer/target/lib/ (every runtime jar, the worker's included):
 # one set of jars serves both the worker and the CLI.
 RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -DskipTests package
 
@@ -23,9 +23,12 @@ RUN apt-get update \
  && mkdir -p /models /data /var/log/xaichat \
  && chown xaichat:xaichat /data /var/log/xaichat
 WORKDIR /app
+COPY --from=build /src/producer/target/lib/ /app/lib/
+COPY --from=build /src/producer/target/xaichat.jar /app/xaichat.jar
+# The HTTP gateway (xaichat gateway): its jar and its own dependencies (Jetty) join lib/; the CLI finds it there.
 COPY --from=build /src/gateway/target/lib/ /app/lib/
-COPY --from=build /src/gateway/target/xaichat-gateway.jar /app/xaichat.jar
-RUN printf '#!/bin/sh\nexec java $XAICHAT_JAVA_OPTS -jar /app/xaichat.jar "$@"\n' > /usr/local/bin/xaichat \
+COPY --from=build /src/gateway/target/xaichat-gateway.jar /app/lib/xaichat-gateway.jar
+RUN printf '#!/bin/sh\nexec java $XAICHAT_JAVA_OPTS -cp "/app/xaichat.jar:/app/lib/*" io.xaichat.cli.XaiChat "$@"\n' > /usr/local/bin/xaichat \
  && chmod 755 /usr/local/bin/xaichat
 
 USER xaichat
@@ -35,7 +38,9 @@ ENV XAICHAT_MODELS_DIR=/models \
     XAICHAT_METRICS_PORT=9400 \
     OPT_OUT_TRACKING=true \
     XAICHAT_JAVA_OPTS="-XX:+UseG1GC -XX:MaxRAMPercentage=25 -Dai.djl.offline=true"
-EXPOSE 9400 8080
+EXPOSE 9400
+# xaichat gateway
+EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=180s --retries=3 \
     CMD curl -fsS http://127.0.0.1:9400/readyz > /dev/null || exit 1
 # sh expands $XAICHAT_JAVA_OPTS, then exec replaces it with java, so SIGTERM from `docker stop` reaches the

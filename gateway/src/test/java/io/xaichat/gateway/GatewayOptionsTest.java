@@ -9,7 +9,18 @@ import io.xaichat.gateway.config.GatewayOptions;
 import io.xaichat.gateway.http.ApiError;
 import io.xaichat.schema.JobKind;
 import io.xaichat.worker.config.ConfigException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.PrintWriter;
+import java.lang.reflect.Field;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -58,6 +69,28 @@ class GatewayOptionsTest {
         assertThatThrownBy(() -> c.models().resolve("gpt-5", JobKind.CHAT))
                 .satisfies(e -> assertThat(((ApiError) e).status()).isEqualTo(404))
                 .hasMessageContaining("m1");
+    }
+
+    @Test
+    void composesGatewayServiceUsesOnlySettingsTheGatewayReads() throws Exception {
+        Set<String> read = new TreeSet<>();
+        Pattern env = Pattern.compile("\\$\\{env:([A-Z0-9_]+)");
+        for (Field f : GatewayOptions.class.getDeclaredFields()) {
+            CommandLine.Option o = f.getAnnotation(CommandLine.Option.class);
+            if (o == null) continue;
+            Matcher m = env.matcher(o.defaultValue());
+            if (m.find()) read.add(m.group(1));
+        }
+        assertThat(read).contains("XAICHAT_GATEWAY_PORT", "XAICHAT_GATEWAY_API_KEYS", "KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL");
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(Path.of("../docker-compose.yml").toFile());
+        JsonNode gateway = compose.path("services").path("gateway");
+        List<String> names = new ArrayList<>();
+        gateway.path("environment").fieldNames().forEachRemaining(names::add);
+        assertThat(names).isNotEmpty();
+        assertThat(read).containsAll(names);
+        assertThat(gateway.path("command").get(0).asText()).isEqualTo("gateway");
+        assertThat(gateway.path("healthcheck").path("test").toString())
+                .contains("127.0.0.1:" + gateway.path("environment").path("XAICHAT_GATEWAY_PORT").asText() + "/readyz");
     }
 
     @Test
