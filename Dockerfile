@@ -25,7 +25,10 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /src/producer/target/lib/ /app/lib/
 COPY --from=build /src/producer/target/xaichat.jar /app/xaichat.jar
-RUN printf '#!/bin/sh\nexec java $XAICHAT_JAVA_OPTS -jar /app/xaichat.jar "$@"\n' > /usr/local/bin/xaichat \
+# The HTTP gateway (xaichat gateway): its jar and its own dependencies (Jetty) join lib/; the CLI finds it there.
+COPY --from=build /src/gateway/target/lib/ /app/lib/
+COPY --from=build /src/gateway/target/xaichat-gateway.jar /app/lib/xaichat-gateway.jar
+RUN printf '#!/bin/sh\nexec java $XAICHAT_JAVA_OPTS -cp "/app/xaichat.jar:/app/lib/*" io.xaichat.cli.XaiChat "$@"\n' > /usr/local/bin/xaichat \
  && chmod 755 /usr/local/bin/xaichat
 
 USER xaichat
@@ -36,6 +39,8 @@ ENV XAICHAT_MODELS_DIR=/models \
     OPT_OUT_TRACKING=true \
     XAICHAT_JAVA_OPTS="-XX:+UseG1GC -XX:MaxRAMPercentage=25 -Dai.djl.offline=true"
 EXPOSE 9400
+# xaichat gateway
+EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=180s --retries=3 \
     CMD curl -fsS http://127.0.0.1:9400/readyz > /dev/null || exit 1
 # sh expands $XAICHAT_JAVA_OPTS, then exec replaces it with java, so SIGTERM from `docker stop` reaches the

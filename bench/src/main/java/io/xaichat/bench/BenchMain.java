@@ -40,7 +40,7 @@ public final class BenchMain {
         } catch (IllegalArgumentException e) {
             System.err.println("xaichat-bench: " + e.getMessage());
             System.err.println("usage: java -jar bench/target/xaichat-bench.jar [--quick] [--models DIR] "
-                    + "[--only 1,2,3,4,5,6] [--out FILE]");
+                    + "[--only 1,2,3,4,5,6,7] [--out FILE]");
             code = 2;
         } catch (Exception e) {
             e.printStackTrace();
@@ -52,7 +52,7 @@ public final class BenchMain {
     static BenchMain parse(String[] args) {
         boolean quick = false;
         Path modelDir = ModelCache.defaultDir();
-        Set<String> sections = new TreeSet<>(List.of("1", "2", "3", "4", "5", "6"));
+        Set<String> sections = new TreeSet<>(List.of("1", "2", "3", "4", "5", "6", "7"));
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -61,8 +61,8 @@ public final class BenchMain {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> {
                     sections = new TreeSet<>(List.of(value(args, ++i, "--only").split(",")));
-                    if (!Set.of("1", "2", "3", "4", "5", "6").containsAll(sections)) {
-                        throw new IllegalArgumentException("--only takes figure numbers 1-6, got " + sections);
+                    if (!Set.of("1", "2", "3", "4", "5", "6", "7").containsAll(sections)) {
+                        throw new IllegalArgumentException("--only takes figure numbers 1-7, got " + sections);
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
@@ -113,6 +113,9 @@ public final class BenchMain {
                 new OverheadBench(cluster, table, quick ? 20 : 300, quick ? 5 : 30).run(tiny);
             }
             if (sections.contains("6")) new ResultRoundTripBench(cluster, table, quick ? 5 : 30).run();
+            if (sections.contains("7")) {
+                new GatewayBench(cluster, table, quick ? 20 : 300, quick ? 5 : 30, quick ? 100 : 1000, work).run(tiny);
+            }
             if (sections.contains("1")) {
                 ChatDecodeBench decode = new ChatDecodeBench(cluster, table, threads, quick ? 8 : 64, quick ? 1 : 3);
                 decode.run(q4, quick ? "tiny" : "Q4_0");

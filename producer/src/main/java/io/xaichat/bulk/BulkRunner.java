@@ -3,6 +3,7 @@ package io.xaichat.bulk;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xaichat.client.XaiChatClient;
 import io.xaichat.schema.ErrorCode;
+import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.ResultEnvelope;
 import io.xaichat.schema.SchemaValidator;
 import io.xaichat.client.JobTimeoutException;
@@ -24,6 +25,7 @@ import io.xaichat.client.WorkerAdverts;
 import io.xaichat.models.ModelManifest;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * Offline bulk generation: reads a JSON Lines file of requests, keeps at most {@code window} jobs in flight on the
@@ -57,11 +59,18 @@ public final class BulkRunner {
     private final AtomicLong completionTokens = new AtomicLong();
     private final AtomicReference<UncheckedIOException> writeFailure = new AtomicReference<>();
     private long lines;
+    private UnaryOperator<JobEnvelope> jobDecorator = UnaryOperator.identity();
 
     public BulkRunner(XaiChatClient client, BulkOptions options, BulkProgress progress) {
         this.client = client;
         this.options = options;
         this.progress = progress;
+    }
+
+    /** Applies {@code decorator} to every job before it is submitted (e.g. to scope its cache to a tenant). */
+    public BulkRunner withJobDecorator(UnaryOperator<JobEnvelope> decorator) {
+        this.jobDecorator = decorator;
+        return this;
     }
 
     /**
@@ -71,17 +80,28 @@ public final class BulkRunner {
      * @throws IOException if the input cannot be read or a result cannot be written
      */
     public BulkSummary run() throws IOException {
-        long start = System.nanoTime();
         if (!Files.isReadable(options.input())) throw new IOException("cannot read input file " + options.input());
         ResumeState resume = ResumeState.load(options.output(), options.retryFailed());
+        try (JsonlWriter out = JsonlWriter.append(options.output());
+             JsonlWriter errors = options.errors() == null ? null : JsonlWriter.truncate(options.errors())) {
+            return runTo(resume, BulkSink.files(out, errors));
+        }
+    }
+
+    /**
+     * Runs the input file against a sink of the caller's: lines whose custom_id {@code resume} already answered are
+     * skipped, every other line ends in exactly one call of the sink. {@link BulkOptions#output()} and
+     * {@link BulkOptions#errors()} are not used.
+     */
+    public BulkSummary runTo(ResumeState resume, BulkSink sink) throws IOException {
+        long start = System.nanoTime();
+        if (!Files.isReadable(options.input())) throw new IOException("cannot read input file " + options.input());
         lines = countLines(options.input());
         InFlightWindow window = new InFlightWindow(options.window());
         BulkLineParser parser = parser();
         boolean interrupted = false;
         progress.start(lines);
-        try (JsonlWriter out = JsonlWriter.append(options.output());
-             JsonlWriter errors = options.errors() == null ? null : JsonlWriter.truncate(options.errors());
-             BufferedReader in = reader(options.input())) {
+        try (BufferedReader in = reader(options.input())) {
             Map<String, Integer> firstLine = new HashMap<>();
             String text;
             int lineNo = 0;
@@ -97,15 +117,15 @@ public final class BulkRunner {
                     }
                 }
                 if (parsed instanceof ParsedLine.Invalid bad) {
-                    if (errors != null) errors.write(ResultLines.invalid(bad, options.runId()));
+                    sink.invalid(ResultLines.invalid(bad, options.runId()));
                     count(invalid);
                 } else if (resume.isAnswered(parsed.customId())) {
                     count(skipped);
                 } else {
                     BulkJob job = BulkJob.of((ParsedLine.Request) parsed, options.runId());
-                    report(job, errors);
+                    report(job, sink);
                     window.acquire();
-                    submit(job, window, out, errors);
+                    submit(job, window, sink);
                 }
             }
             window.awaitIdle();
@@ -136,36 +156,36 @@ public final class BulkRunner {
     }
 
     /** Fields ignored or served differently: one errors-file line per input line, counted per field. */
-    private void report(BulkJob job, JsonlWriter errors) {
+    private void report(BulkJob job, BulkSink sink) {
         if (job.request().warnings().isEmpty()) return;
-        if (errors != null) errors.write(ResultLines.warnings(job));
+        sink.warned(ResultLines.warnings(job));
         for (LineWarning w : job.request().warnings()) {
             warningsByField.computeIfAbsent(w.param(), k -> new AtomicLong()).incrementAndGet();
         }
     }
 
-    private void submit(BulkJob job, InFlightWindow window, JsonlWriter out, JsonlWriter errors) {
+    private void submit(BulkJob job, InFlightWindow window, BulkSink sink) {
         Duration timeout = options.timeout() != null ? options.timeout() : client.config().timeout(job.request().kind());
         try {
-            client.submit(job.envelope(clock.instant()), null, timeout)
+            client.submit(jobDecorator.apply(job.envelope(clock.instant())), null, timeout)
                     .whenComplete((result, error) -> {
                         try {
-                            settle(job, result, error, out, errors);
+                            settle(job, result, error, sink);
                         } finally {
                             window.release();
                         }
                     });
         } catch (RuntimeException e) {
-            settle(job, null, e, out, errors);
+            settle(job, null, e, sink);
             window.release();
         }
     }
 
     /** Writes a job's one output line (and its errors-file line if it failed) and counts it. */
-    private void settle(BulkJob job, ResultEnvelope result, Throwable error, JsonlWriter out, JsonlWriter errors) {
+    private void settle(BulkJob job, ResultEnvelope result, Throwable error, BulkSink sink) {
         try {
             if (result != null && result.ok()) {
-                if (!out.write(ResultLines.answer(job, result, clock.instant().getEpochSecond()))) return;
+                if (!sink.answered(ResultLines.answer(job, result, clock.instant().getEpochSecond()))) return;
                 if (result.cached()) cached.incrementAndGet();
                 if (result.usage() != null) {
                     promptTokens.addAndGet(result.usage().promptTokens());
@@ -178,8 +198,7 @@ public final class BulkRunner {
                     ? ResultLines.failure(job, result.error() != null ? result.error().code() : result.status().wireName(),
                             result.error() != null ? result.error().message() : "job ended with status " + result.status().wireName())
                     : ResultLines.failure(job, failureCode(error), failureMessage(error));
-            if (!out.write(line)) return;
-            if (errors != null) errors.write(ResultLines.withLine(line, job.request().line()));
+            if (!sink.failed(line, job.request().line())) return;
             count(failed);
         } catch (UncheckedIOException e) {
             writeFailure.compareAndSet(null, e);

@@ -13,7 +13,7 @@ import io.xaichat.schema.Usage;
  * A chat or vision body looks like an OpenAI {@code chat.completion}; an image body like an OpenAI images response
  * ({@code data[0].b64_json}). Both carry our extras under {@code xaichat}.
  */
-final class ResultLines {
+public final class ResultLines {
     private ResultLines() {}
 
     static ObjectNode answer(BulkJob job, ResultEnvelope result, long createdEpochSecond) {
@@ -21,8 +21,8 @@ final class ResultLines {
         ObjectNode response = line.putObject("response");
         response.put("status_code", 200);
         response.put("request_id", job.jobId());
-        ObjectNode body = result.kind() == JobKind.IMAGE ? imageBody(result, createdEpochSecond)
-                : chatBody(job, result, createdEpochSecond);
+        ObjectNode body = result.kind() == JobKind.IMAGE ? imagesResponse(result, createdEpochSecond)
+                : chatCompletion("chatcmpl-" + job.contentId(), result, createdEpochSecond);
         body.set("xaichat", extras(job, result));
         response.set("body", body);
         line.putNull("error");
@@ -72,9 +72,10 @@ final class ResultLines {
         return line;
     }
 
-    private static ObjectNode chatBody(BulkJob job, ResultEnvelope result, long created) {
+    /** A chat or vision result as an OpenAI {@code chat.completion} object (also served by the HTTP gateway). */
+    public static ObjectNode chatCompletion(String id, ResultEnvelope result, long created) {
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("id", "chatcmpl-" + job.contentId());
+        body.put("id", id);
         body.put("object", "chat.completion");
         body.put("created", created);
         body.put("model", result.model());
@@ -83,15 +84,20 @@ final class ResultLines {
         choice.putObject("message").put("role", "assistant").put("content", result.text());
         choice.putNull("logprobs");
         choice.put("finish_reason", result.finishReason() != null ? result.finishReason() : "stop");
-        Usage usage = result.usage();
-        int prompt = usage == null ? 0 : usage.promptTokens();
-        int completion = usage == null ? 0 : usage.completionTokens();
-        body.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
-                .put("total_tokens", prompt + completion);
+        body.set("usage", usage(result.usage()));
         return body;
     }
 
-    private static ObjectNode imageBody(ResultEnvelope result, long created) {
+    /** OpenAI's {@code usage} object; zeros when the result carries none. */
+    public static ObjectNode usage(Usage usage) {
+        int prompt = usage == null ? 0 : usage.promptTokens();
+        int completion = usage == null ? 0 : usage.completionTokens();
+        return Json.MAPPER.createObjectNode().put("prompt_tokens", prompt).put("completion_tokens", completion)
+                .put("total_tokens", prompt + completion);
+    }
+
+    /** An image result as an OpenAI images response, {@code {created, data: [{b64_json}]}}. */
+    public static ObjectNode imagesResponse(ResultEnvelope result, long created) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("created", created);
         body.put("model", result.model());

@@ -127,6 +127,7 @@ public final class LocalCommand implements Runnable {
                         command.worker.kafkaConfig());
             }
             if (target instanceof LocalWorkerCommand w) w.services = services;
+            if (target instanceof LocalServicesAware aware) aware.useLocal(services, command.worker.kafkaConfig());
             return new CommandLine.RunLast().execute(parsed);
         } catch (ConfigException e) {
             status.println("xaichat local: " + e.getMessage());

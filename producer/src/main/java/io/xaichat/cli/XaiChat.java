@@ -1,5 +1,6 @@
 package io.xaichat.cli;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +22,9 @@ public final class XaiChat implements Runnable {
 
     /** The command line with local mode's execution strategy installed. */
     public static CommandLine commandLine() {
-        return configure(new CommandLine(new XaiChat()));
+        CommandLine cli = new CommandLine(new XaiChat());
+        for (CliExtension extension : ServiceLoader.load(CliExtension.class)) extension.extend(cli);
+        return configure(cli);
     }
 
     /** Installs local mode's execution strategy and error reporting without stack traces. */

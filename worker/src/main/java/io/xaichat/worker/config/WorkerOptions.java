@@ -167,7 +167,8 @@ public final class WorkerOptions {
         }
     }
 
-    static String defaultWorkerId() {
+    /** {@code <host>-<pid>}, for processes that need a stable-enough id of their own (workers, gateways). */
+    public static String defaultWorkerId() {
         // Read the host name locally: InetAddress.getLocalHost() may ask a DNS server.
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
