@@ -194,7 +194,8 @@ public final class EmbeddedKafkaBroker extends LocalServer {
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", logDir.toString());
         p.put("metadata.log.dir", logDir.toString());
-        p.put("auto.create.topics.enable", "true");
+        // Topics exist because someone created them on purpose: no producer or consumer creates one by naming it.
+        p.put("auto.create.topics.enable", "false");
         p.put("message.max.bytes", Integer.toString(maxMessageBytes));
         p.put("replica.fetch.max.bytes", Integer.toString(maxMessageBytes));
         p.put("group.initial.rebalance.delay.ms", "0");

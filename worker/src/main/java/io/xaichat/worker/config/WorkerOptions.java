@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -97,6 +98,9 @@ public final class WorkerOptions {
             description = "On shutdown keep the static membership (fast restart of the same worker) instead of leaving the group (scale-down). Env XAICHAT_STAY_IN_GROUP.")
     boolean stayInGroup;
 
+    @Mixin
+    SecurityOptions security = new SecurityOptions();
+
     public Set<JobKind> enabledKinds() {
         EnumSet<JobKind> set = EnumSet.noneOf(JobKind.class);
         for (String k : kinds) {
@@ -147,7 +151,8 @@ public final class WorkerOptions {
                 maxTokensLimit,
                 streamBatchSize,
                 duration("--shutdown-grace", shutdownGrace),
-                !stayInGroup);
+                !stayInGroup,
+                security.toSettings());
     }
 
     static java.time.Duration duration(String option, String value) {

@@ -57,7 +57,7 @@ public final class JobDecoder {
         } catch (JobFailure f) {
             return new Decoded(address, null, f);
         } catch (RuntimeException e) {
-            log.error("job {} failed unexpectedly", address.jobId(), e);
+            log.error("job {} failed unexpectedly", LogText.clip(address.jobId()), e);
             return new Decoded(address, null, new JobFailure(ErrorCode.ENGINE_FAILURE, "internal error: " + e, e));
         }
     }
@@ -68,6 +68,16 @@ public final class JobDecoder {
         if (value.length > maxRecordBytes) {
             throw new JobFailure(ErrorCode.RECORD_TOO_LARGE,
                     "record of " + value.length + " bytes exceeds the limit of " + maxRecordBytes + " bytes");
+        }
+        long total = RecordLimits.totalBytes(record);
+        if (total > maxRecordBytes) {
+            throw new JobFailure(ErrorCode.RECORD_TOO_LARGE, "record of " + total + " bytes with its key and headers"
+                    + " exceeds the limit of " + maxRecordBytes + " bytes");
+        }
+        int correlation = RecordLimits.oversizedCorrelationId(record);
+        if (correlation >= 0) {
+            throw new JobFailure(ErrorCode.HEADER_TOO_LARGE, "header " + RecordHeaders.CORRELATION_ID + " is "
+                    + correlation + " bytes; at most " + RecordLimits.MAX_CORRELATION_ID_BYTES + " are accepted");
         }
         try {
             JsonNode tree = Json.tree(value);
@@ -82,7 +92,8 @@ public final class JobDecoder {
         JsonNode kindNode = tree.get("kind");
         if (kindNode != null && kindNode.isTextual()
                 && List.of("chat", "vision", "image").stream().noneMatch(kindNode.asText()::equals)) {
-            throw new JobFailure(ErrorCode.UNKNOWN_KIND, "unknown kind '" + kindNode.asText() + "' (expected chat, vision or image)");
+            throw new JobFailure(ErrorCode.UNKNOWN_KIND, "unknown kind '" + LogText.clip(kindNode.asText())
+                    + "' (expected chat, vision or image)");
         }
         List<String> problems;
         JobEnvelope job;
@@ -101,7 +112,7 @@ public final class JobDecoder {
                     + ", which carries " + kind.wireName() + " jobs");
         }
         if (job.model() != null && !job.model().equals(modelId)) {
-            throw new JobFailure(ErrorCode.MODEL_MISMATCH, "job asks for model '" + job.model()
+            throw new JobFailure(ErrorCode.MODEL_MISMATCH, "job asks for model '" + LogText.clip(job.model())
                     + "' but this worker serves '" + modelId + "' for " + kind.wireName() + " jobs");
         }
         JsonNode requested = job.request().get("max_tokens");
@@ -115,7 +126,7 @@ public final class JobDecoder {
     // Address of a record we cannot read (yet): Spring-style headers, else the record key.
     private static ReplyAddress addressFromHeaders(ConsumerRecord<String, byte[]> record) {
         String topic = headerText(record, RecordHeaders.REPLY_TOPIC);
-        String jobId = record.key() != null && !record.key().isEmpty() ? record.key()
+        String jobId = record.key() != null && !record.key().isEmpty() && record.key().length() <= 200 ? record.key()
                 : record.topic() + "-" + record.partition() + "@" + record.offset();
         return new ReplyAddress(validTopic(topic) ? topic : null, jobId, correlationId(record, jobId));
     }
@@ -134,8 +145,7 @@ public final class JobDecoder {
     }
 
     static byte[] correlationId(ConsumerRecord<String, byte[]> record, String jobId) {
-        Header h = record.headers().lastHeader(RecordHeaders.CORRELATION_ID);
-        return h != null && h.value() != null ? h.value() : jobId.getBytes(StandardCharsets.UTF_8);
+        return RecordLimits.correlationId(record, jobId);
     }
 
     private static String headerText(ConsumerRecord<String, byte[]> record, String name) {

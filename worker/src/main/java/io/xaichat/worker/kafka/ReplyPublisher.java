@@ -34,13 +34,41 @@ public final class ReplyPublisher implements AutoCloseable {
         this.ackTimeout = ackTimeout;
     }
 
+    /**
+     * Sends a chunk unless the job's byte budget is spent: then it is dropped, except that a final chunk still goes
+     * out (with its text left out) so the stream ends.
+     */
     public void chunk(ReplyAddress to, StreamChunk chunk) {
-        producer.send(reply(to, Json.toBytes(chunk), RecordHeaders.TYPE_CHUNK));
+        ProducerRecord<String, byte[]> record = reply(to, Json.toBytes(chunk), RecordHeaders.TYPE_CHUNK);
+        if (!to.budget().take(size(record))) {
+            if (!chunk.last()) return;
+            record = reply(to, Json.toBytes(new StreamChunk(chunk.jobId(), chunk.seq(), "", true, chunk.progress())),
+                    RecordHeaders.TYPE_CHUNK);
+        }
+        producer.send(record);
     }
 
-    /** @throws PublishException when the broker did not acknowledge within the timeout */
+    /**
+     * @throws OutputTooLargeException when an ok result does not fit in the job's byte budget (error results,
+     *     short by construction, always go out)
+     * @throws PublishException when the broker did not acknowledge within the timeout
+     */
     public void result(ReplyAddress to, ResultEnvelope result) throws PublishException {
-        await(producer.send(reply(to, Json.toBytes(result), RecordHeaders.TYPE_RESULT)), "result to " + to.topic());
+        ProducerRecord<String, byte[]> record = reply(to, Json.toBytes(result), RecordHeaders.TYPE_RESULT);
+        if (result.ok() && !to.budget().take(size(record))) {
+            throw new OutputTooLargeException("the result of " + size(record) + " bytes does not fit in the "
+                    + (to.budget().limit() - to.budget().used()) + " bytes left of the " + to.budget().limit()
+                    + " a job may publish (--max-reply-bytes)");
+        }
+        await(producer.send(record), "result to " + to.topic());
+    }
+
+    /** Bytes a record puts on the broker: key, value, header names and values. */
+    static long size(ProducerRecord<String, byte[]> record) {
+        long total = record.value() == null ? 0 : record.value().length;
+        if (record.key() != null) total += record.key().getBytes(StandardCharsets.UTF_8).length;
+        for (Header h : record.headers()) total += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        return total;
     }
 
     /** Copies the original record, untouched, to the dead-letter topic with headers saying what was wrong. */
@@ -51,7 +79,7 @@ public final class ReplyPublisher implements AutoCloseable {
         Headers headers = dlq.headers();
         for (Header h : original.headers()) headers.add(h);
         headers.add(RecordHeaders.ERROR_CODE, utf8(code));
-        headers.add(RecordHeaders.ERROR_MESSAGE, utf8(message));
+        headers.add(RecordHeaders.ERROR_MESSAGE, utf8(LogText.message(message, 2000)));
         headers.add(RecordHeaders.ORIGINAL_TOPIC, utf8(original.topic()));
         headers.add(RecordHeaders.ORIGINAL_PARTITION, utf8(String.valueOf(original.partition())));
         headers.add(RecordHeaders.ORIGINAL_OFFSET, utf8(String.valueOf(original.offset())));

@@ -3,11 +3,13 @@ package io.xaichat.worker.kafka;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,9 @@ public final class TopicProvisioner {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String t : topics) {
-                if (!existing.contains(t)) missing.add(new NewTopic(t, partitions, replicationFactor));
+                // Append time: the broker stamps each job, so queue_ms cannot be forged by the sender's clock.
+                if (!existing.contains(t)) missing.add(new NewTopic(t, partitions, replicationFactor)
+                        .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
             }
             if (missing.isEmpty()) return;
             for (var entry : admin.createTopics(missing).values().entrySet()) {
