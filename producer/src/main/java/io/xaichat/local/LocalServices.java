@@ -43,11 +43,12 @@ public final class LocalServices implements AutoCloseable {
                 redisUrl = existingRedis;
                 status.println("local: using Redis from REDIS_URL");
             } else {
-                EmbeddedRedis redis = EmbeddedRedis.onPort(redisPort);
+                // A random password: any local process could otherwise read cached answers or plant false ones.
+                EmbeddedRedis redis = EmbeddedRedis.onPort(redisPort).withPassword(EmbeddedRedis.randomPassword());
                 started.add(redis);
                 redis.start();
                 redisUrl = redis.url();
-                status.println("local: redis-server at " + redisUrl);
+                status.println("local: redis-server at redis://127.0.0.1:" + redis.port() + " (random password)");
             }
             status.flush();
             worker = workerFactory.apply(bootstrapServers, redisUrl);

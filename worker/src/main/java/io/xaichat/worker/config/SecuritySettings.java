@@ -27,8 +27,8 @@ public record SecuritySettings(List<String> extraReplyTopics, long maxReplyBytes
                         + "(letters, digits, '.', '_', '-') with '*' wildcards, not '*' alone, not starting with '__'");
             }
         }
-        if (maxReplyBytes < 64 * 1024) {
-            problems.add("--max-reply-bytes/XAICHAT_MAX_REPLY_BYTES must be ≥ 65536, got " + maxReplyBytes);
+        if (maxReplyBytes < 4096) {
+            problems.add("--max-reply-bytes/XAICHAT_MAX_REPLY_BYTES must be ≥ 4096, got " + maxReplyBytes);
         }
         if (cacheScope == null) problems.add("--cache-scope/XAICHAT_CACHE_SCOPE must be 'tenant' or 'shared'");
         if (!problems.isEmpty()) throw new ConfigException(problems);

@@ -1,5 +1,6 @@
 package io.xaichat.worker.kafka;
 
+import io.xaichat.worker.logging.LogText;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.xaichat.schema.ErrorCode;
 import io.xaichat.schema.JobEnvelope;
@@ -52,6 +53,7 @@ public final class JobDecoder {
         try {
             JsonNode tree = parse(record);
             address = addressFromTree(tree, record, address);
+            checkCorrelationId(record);
             JobEnvelope job = validate(tree);
             return new Decoded(new ReplyAddress(job.replyTo(), job.jobId(), correlationId(record, job.jobId())), job, null);
         } catch (JobFailure f) {
@@ -74,17 +76,22 @@ public final class JobDecoder {
             throw new JobFailure(ErrorCode.RECORD_TOO_LARGE, "record of " + total + " bytes with its key and headers"
                     + " exceeds the limit of " + maxRecordBytes + " bytes");
         }
-        int correlation = RecordLimits.oversizedCorrelationId(record);
-        if (correlation >= 0) {
-            throw new JobFailure(ErrorCode.HEADER_TOO_LARGE, "header " + RecordHeaders.CORRELATION_ID + " is "
-                    + correlation + " bytes; at most " + RecordLimits.MAX_CORRELATION_ID_BYTES + " are accepted");
-        }
+
         try {
             JsonNode tree = Json.tree(value);
             if (tree == null || !tree.isObject()) throw new JobFailure(ErrorCode.MALFORMED_JSON, "job is not a JSON object");
             return tree;
         } catch (IOException e) {
             throw new JobFailure(ErrorCode.MALFORMED_JSON, "malformed JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    // After the reply address is known, so the sender learns why (under its job id, not the long header).
+    private static void checkCorrelationId(ConsumerRecord<String, byte[]> record) throws JobFailure {
+        int correlation = RecordLimits.oversizedCorrelationId(record);
+        if (correlation >= 0) {
+            throw new JobFailure(ErrorCode.HEADER_TOO_LARGE, "header " + RecordHeaders.CORRELATION_ID + " is "
+                    + correlation + " bytes; at most " + RecordLimits.MAX_CORRELATION_ID_BYTES + " are accepted");
         }
     }
 

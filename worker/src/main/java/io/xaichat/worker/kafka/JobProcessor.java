@@ -1,5 +1,6 @@
 package io.xaichat.worker.kafka;
 
+import io.xaichat.worker.logging.LogText;
 import io.xaichat.schema.ErrorCode;
 import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.JobKind;

@@ -20,9 +20,21 @@ public final class ReplyBudget {
 
     /** Takes {@code bytes} from the budget; false (and nothing taken) when they do not fit. */
     public boolean take(long bytes) {
+        return takeWithin(bytes, limit);
+    }
+
+    /**
+     * Takes {@code bytes} for a stream chunk: chunks may use only half the budget, so the result, which carries the
+     * same text again, still fits after a long stream.
+     */
+    public boolean takeForStream(long bytes) {
+        return takeWithin(bytes, limit / 2);
+    }
+
+    private boolean takeWithin(long bytes, long ceiling) {
         while (true) {
             long now = used.get();
-            if (now + bytes > limit || now + bytes < 0) return false;
+            if (now + bytes > ceiling || now + bytes < 0) return false;
             if (used.compareAndSet(now, now + bytes)) return true;
         }
     }

@@ -1,5 +1,6 @@
 package io.xaichat.worker.kafka;
 
+import io.xaichat.worker.logging.LogText;
 import io.xaichat.schema.JobKind;
 import io.xaichat.schema.Topics;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.xaichat.worker.kafka;
 
+import io.xaichat.worker.logging.LogText;
 import io.xaichat.schema.Json;
 import io.xaichat.schema.RecordHeaders;
 import io.xaichat.schema.ResultEnvelope;
@@ -35,12 +36,12 @@ public final class ReplyPublisher implements AutoCloseable {
     }
 
     /**
-     * Sends a chunk unless the job's byte budget is spent: then it is dropped, except that a final chunk still goes
+     * Sends a chunk unless the stream's half of the job's byte budget is spent: then it is dropped, except that a final chunk still goes
      * out (with its text left out) so the stream ends.
      */
     public void chunk(ReplyAddress to, StreamChunk chunk) {
         ProducerRecord<String, byte[]> record = reply(to, Json.toBytes(chunk), RecordHeaders.TYPE_CHUNK);
-        if (!to.budget().take(size(record))) {
+        if (!to.budget().takeForStream(size(record))) {
             if (!chunk.last()) return;
             record = reply(to, Json.toBytes(new StreamChunk(chunk.jobId(), chunk.seq(), "", true, chunk.progress())),
                     RecordHeaders.TYPE_CHUNK);

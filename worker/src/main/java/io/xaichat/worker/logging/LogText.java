@@ -1,4 +1,4 @@
-package io.xaichat.worker.kafka;
+package io.xaichat.worker.logging;
 
 /**
  * Record-supplied text made safe to log and to echo in error results: control characters escaped (a newline in a
