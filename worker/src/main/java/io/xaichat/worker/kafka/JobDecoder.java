@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class JobDecoder {
     private static final Logger log = LoggerFactory.getLogger(JobDecoder.class);
 
+    private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:@/+=-]{1,200}");
+
     private final SchemaValidator validator;
     private final JobKind kind;
     private final String modelId;
@@ -142,7 +144,8 @@ public final class JobDecoder {
         JsonNode replyTo = tree.get("reply_to");
         JsonNode jobId = tree.get("job_id");
         String topic = replyTo != null && replyTo.isTextual() && validTopic(replyTo.asText()) ? replyTo.asText() : known.topic();
-        String id = jobId != null && jobId.isTextual() && !jobId.asText().isEmpty() && jobId.asText().length() <= 200
+        // Only a job_id the schema would accept: a newline in it must not become a reply record's key.
+        String id = jobId != null && jobId.isTextual() && JOB_ID.matcher(jobId.asText()).matches()
                 ? jobId.asText() : known.jobId();
         return new ReplyAddress(topic, id, correlationId(record, id));
     }
