@@ -31,7 +31,10 @@ public final class LocalServices implements AutoCloseable {
                 bootstrapServers = existingBootstrap;
                 status.println("local: using Kafka at " + bootstrapServers + " (KAFKA_BOOTSTRAP_SERVERS)");
             } else {
-                EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().port(kafkaPort);
+                // Topics exist because someone created them on purpose (the worker its job topics, clients their
+                // reply topics): no record names a topic into existence.
+                EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().port(kafkaPort)
+                        .property("auto.create.topics.enable", "false");
                 if (dataDir != null) builder.logDir(dataDir);
                 EmbeddedKafkaBroker broker = builder.build();
                 started.add(broker);

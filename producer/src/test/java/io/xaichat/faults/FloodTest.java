@@ -54,12 +54,8 @@ class FloodTest {
         int goodCount = Integer.getInteger("xaichat.flood.good", 100);
         Duration wait = Duration.ofSeconds(120 + (hostileCount + goodCount) / 20);
         Topics topics = new Topics(Names.unique("flood"));
-        String replyTopic = topics.prefix() + ".replies.test";
-        String outside = topics.prefix() + "-outside";
-        String folded = topics.prefix() + ".replies.x_y";
-        for (String t : List.of(replyTopic, outside, folded)) kafka.createTopic(t, 1);
-        HostileRecords catalogue = new HostileRecords(topics, replyTopic, outside, folded, TestWorkers.MAX_RECORD_BYTES,
-                TestWorkers.MAX_TOKENS);
+        HostileRecords catalogue = HostileRecords.onTopicsOf(kafka, topics);
+        String replyTopic = catalogue.replyTopic();
         List<HostileRecords.Kind> hostileKinds = catalogue.deadLettered();
 
         try (WorkerProcess worker = WorkerProcess.chat("flood", TinyGgufModels.qwen2(dir), dir)
@@ -72,6 +68,7 @@ class FloodTest {
              Replies replies = new Replies(kafka.bootstrapServers(), replyTopic);
              TopicReader dlq = kafka.reader(topics.deadLetter())) {
             worker.awaitReady(ChildWorkers.READY);
+            HostileInputsTest.warmUp(kafka, topics, replies);
             Set<String> topicsBefore = HostileInputsTest.topicNames(kafka);
             RssSampler rss = RssSampler.start(worker.pid());
 

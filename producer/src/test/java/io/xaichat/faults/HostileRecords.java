@@ -133,6 +133,23 @@ final class HostileRecords {
                 utf8(valid(id).replaceFirst("\"created_at\":\"[^\"]*\"", "\"created_at\":\"0001-01-01T00:00:00Z\"")))));
     }
 
+    /**
+     * Creates the topics the catalogue refers to ({@code <prefix>.replies.test}, an existing topic outside the
+     * allow-list, and {@code <prefix>.replies.x_y}) and returns the catalogue for the test worker's limits.
+     */
+    static HostileRecords onTopicsOf(io.xaichat.testkit.KafkaHandle kafka, Topics topics) {
+        String reply = topics.prefix() + ".replies.test";
+        String outside = topics.prefix() + "-outside";
+        String folded = topics.prefix() + ".replies.x_y";
+        for (String t : List.of(reply, outside, folded)) kafka.createTopic(t, 1);
+        return new HostileRecords(topics, reply, outside, folded, io.xaichat.testkit.TestWorkers.MAX_RECORD_BYTES,
+                io.xaichat.testkit.TestWorkers.MAX_TOKENS);
+    }
+
+    String replyTopic() {
+        return replyTopic;
+    }
+
     List<Kind> kinds() {
         return kinds;
     }

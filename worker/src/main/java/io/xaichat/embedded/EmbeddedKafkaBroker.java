@@ -200,8 +200,8 @@ public final class EmbeddedKafkaBroker extends LocalServer {
         if (saslUsers != null) p.putAll(saslProperties());
         p.put("log.dirs", logDir.toString());
         p.put("metadata.log.dir", logDir.toString());
-        // Topics exist because someone created them on purpose: no producer or consumer creates one by naming it.
-        p.put("auto.create.topics.enable", "false");
+        // Tests name throw-away topics freely; local mode turns this off (see LocalServices).
+        p.put("auto.create.topics.enable", "true");
         p.put("message.max.bytes", Integer.toString(maxMessageBytes));
         p.put("replica.fetch.max.bytes", Integer.toString(maxMessageBytes));
         p.put("group.initial.rebalance.delay.ms", "0");
