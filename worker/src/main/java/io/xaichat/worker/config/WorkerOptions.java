@@ -11,7 +11,6 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -98,8 +97,22 @@ public final class WorkerOptions {
             description = "On shutdown keep the static membership (fast restart of the same worker) instead of leaving the group (scale-down). Env XAICHAT_STAY_IN_GROUP.")
     boolean stayInGroup;
 
-    @Mixin
-    SecurityOptions security = new SecurityOptions();
+    @Option(names = "--reply-topics", defaultValue = "${env:XAICHAT_REPLY_TOPICS:-}",
+            description = "Extra reply topic patterns (comma-separated, '*' wildcard) besides <prefix>.replies.* and "
+                    + "<prefix>.results, e.g. spring.replies.*. Job, dead-letter and __* topics are never allowed. "
+                    + "Env XAICHAT_REPLY_TOPICS.")
+    String replyTopics;
+
+    @Option(names = "--max-reply-bytes", defaultValue = "${env:XAICHAT_MAX_REPLY_BYTES:-33554432}",
+            description = "Most bytes one job's stream chunks and result may publish; a larger result ends as "
+                    + "output_too_large. Env XAICHAT_MAX_REPLY_BYTES. Default: ${DEFAULT-VALUE}.")
+    long maxReplyBytes;
+
+    @Option(names = "--cache-scope", defaultValue = "${env:XAICHAT_CACHE_SCOPE:-tenant}",
+            description = "tenant: cached results are shared only among jobs replying to one tenant's topics "
+                    + "(<prefix>.replies.<tenant>.<client>) with the same cache_scope; shared: across tenants. "
+                    + "Env XAICHAT_CACHE_SCOPE. Default: ${DEFAULT-VALUE}.")
+    String cacheScope;
 
     public Set<JobKind> enabledKinds() {
         EnumSet<JobKind> set = EnumSet.noneOf(JobKind.class);
@@ -152,7 +165,7 @@ public final class WorkerOptions {
                 streamBatchSize,
                 duration("--shutdown-grace", shutdownGrace),
                 !stayInGroup,
-                security.toSettings());
+                SecuritySettings.parse(replyTopics, maxReplyBytes, cacheScope));
     }
 
     static java.time.Duration duration(String option, String value) {
