@@ -51,6 +51,10 @@ public final class ResultRoundTripBench {
         KafkaClients clients = new KafkaClients(cluster.workerConfig("bigresult", prefix, 1, false, JobKind.IMAGE));
         List<Double> ms = new ArrayList<>();
         int recordBytes = 0;
+        // No worker reads the job topic, but it must exist: brokers here do not create topics on demand.
+        try (org.apache.kafka.clients.admin.Admin admin = clients.admin()) {
+            new io.xaichat.worker.kafka.TopicProvisioner(admin).ensure(List.of(prefix + ".jobs.image"), 1, (short) 1);
+        }
         try (XaiChatClient client = cluster.client(prefix);
              ReplyPublisher publisher = new ReplyPublisher(clients.replyProducer(), "bench", prefix + ".jobs.dlq",
                      Duration.ofSeconds(30))) {

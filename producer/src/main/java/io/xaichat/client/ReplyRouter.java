@@ -39,6 +39,7 @@ final class ReplyRouter {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
     private final AtomicLong foreign = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
 
     /** A job waiting for its answer; chunks that arrive ahead of their turn wait in {@code early}. */
     private static final class Pending {
@@ -75,6 +76,10 @@ final class ReplyRouter {
             log.warn("unreadable stream chunk for job {} dropped: {}", jobId, e.getMessage());
             return;
         }
+        if (chunk == null || !jobId.equals(chunk.jobId())) {
+            rejected("stream chunk keyed '" + jobId + "' is for job '" + (chunk == null ? null : chunk.jobId()) + "'");
+            return;
+        }
         if (p.onChunk == null) return;
         synchronized (p) {
             if (chunk.seq() < p.nextSeq) return; // a redelivered job streams again from 0: already shown
@@ -94,7 +99,26 @@ final class ReplyRouter {
         }
     }
 
+    /**
+     * A result keyed {@code jobId}. It completes the job only if its body names the same job; an unreadable or
+     * mismatching body is dropped and counted, and the job keeps waiting for its real answer.
+     */
     void result(String jobId, byte[] value) {
+        if (!pending.containsKey(jobId)) {
+            countUnknown(jobId);
+            return;
+        }
+        ResultEnvelope result;
+        try {
+            result = Json.read(value, ResultEnvelope.class);
+        } catch (RuntimeException e) {
+            rejected("unreadable result keyed '" + jobId + "': " + e.getMessage());
+            return;
+        }
+        if (result == null || !jobId.equals(result.jobId())) {
+            rejected("result keyed '" + jobId + "' is for job '" + (result == null ? null : result.jobId()) + "'");
+            return;
+        }
         Pending p = pending.remove(jobId);
         if (p == null) {
             countUnknown(jobId);
@@ -102,12 +126,12 @@ final class ReplyRouter {
         }
         finish(jobId, Finish.ANSWERED);
         answered.incrementAndGet();
-        try {
-            p.future.complete(Json.read(value, ResultEnvelope.class));
-        } catch (RuntimeException e) {
-            p.future.completeExceptionally(new IllegalStateException("unreadable result for job " + jobId + ": "
-                    + e.getMessage(), e));
-        }
+        p.future.complete(result);
+    }
+
+    /** A record that claims to be a reply but does not match the job it names: dropped. */
+    void rejected(String why) {
+        if (rejected.incrementAndGet() <= 10) log.warn("reply dropped: {}", why.replaceAll("\\p{Cntrl}", "?"));
     }
 
     /** Ends a waiting job with a timeout; false if it was answered meanwhile. */
@@ -138,7 +162,7 @@ final class ReplyRouter {
 
     ClientStats stats() {
         return new ClientStats(submitted.get(), answered.get(), timedOut.get(), duplicates.get(), late.get(),
-                foreign.get());
+                foreign.get(), rejected.get());
     }
 
     private void finish(String jobId, Finish how) {

@@ -158,7 +158,7 @@ public final class XaiChatClient implements AutoCloseable {
         Instant created = job.createdAt() != null ? job.createdAt() : now;
         Instant deadline = job.deadline() != null ? job.deadline() : now.plus(timeout);
         return new JobEnvelope(job.schemaVersion(), job.jobId(), job.kind(), replyTopic, created, deadline,
-                job.model(), job.cache(), job.request());
+                job.model(), job.cache(), job.request(), job.cacheScope());
     }
 
     /** Jobs submitted and not yet answered, timed out or failed. */
@@ -182,11 +182,24 @@ public final class XaiChatClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes a record only if it is what a worker sends for one of this client's jobs: on this client's reply topic,
+     * keyed by the job id, with the same id as correlation id (when the header is there) and, checked by the router,
+     * in the body. Anything else (a forged reply, a reply to someone else's job) is dropped and counted.
+     */
     private void route(ConsumerRecord<String, byte[]> r) {
-        String jobId = correlationId(r);
-        if (jobId == null || r.value() == null) return;
+        String jobId = r.key();
+        if (!replyTopic.equals(r.topic()) || jobId == null || r.value() == null) {
+            router.rejected("record without key or value, or from topic " + r.topic());
+            return;
+        }
+        if (!jobId.equals(correlationId(r))) {
+            router.rejected("record keyed '" + jobId + "' carries another job's correlation id");
+            return;
+        }
         Header type = r.headers().lastHeader(RecordHeaders.MESSAGE_TYPE);
-        boolean chunk = type != null && RecordHeaders.TYPE_CHUNK.equals(new String(type.value(), StandardCharsets.UTF_8));
+        boolean chunk = type != null && type.value() != null
+                && RecordHeaders.TYPE_CHUNK.equals(new String(type.value(), StandardCharsets.UTF_8));
         if (chunk) {
             router.chunk(jobId, r.value());
         } else {

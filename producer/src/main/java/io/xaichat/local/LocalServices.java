@@ -31,7 +31,10 @@ public final class LocalServices implements AutoCloseable {
                 bootstrapServers = existingBootstrap;
                 status.println("local: using Kafka at " + bootstrapServers + " (KAFKA_BOOTSTRAP_SERVERS)");
             } else {
-                EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().port(kafkaPort);
+                // Topics exist because someone created them on purpose (the worker its job topics, clients their
+                // reply topics): no record names a topic into existence.
+                EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().port(kafkaPort)
+                        .property("auto.create.topics.enable", "false");
                 if (dataDir != null) builder.logDir(dataDir);
                 EmbeddedKafkaBroker broker = builder.build();
                 started.add(broker);
@@ -43,11 +46,12 @@ public final class LocalServices implements AutoCloseable {
                 redisUrl = existingRedis;
                 status.println("local: using Redis from REDIS_URL");
             } else {
-                EmbeddedRedis redis = EmbeddedRedis.onPort(redisPort);
+                // A random password: any local process could otherwise read cached answers or plant false ones.
+                EmbeddedRedis redis = EmbeddedRedis.onPort(redisPort).withPassword(EmbeddedRedis.randomPassword());
                 started.add(redis);
                 redis.start();
                 redisUrl = redis.url();
-                status.println("local: redis-server at " + redisUrl);
+                status.println("local: redis-server at redis://127.0.0.1:" + redis.port() + " (random password)");
             }
             status.flush();
             worker = workerFactory.apply(bootstrapServers, redisUrl);

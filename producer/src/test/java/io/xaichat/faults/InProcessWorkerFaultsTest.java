@@ -127,7 +127,7 @@ class InProcessWorkerFaultsTest {
         String prefix = Names.unique("poison");
         Topics topics = new Topics(prefix);
         String jobTopic = topics.jobs(JobKind.CHAT);
-        String replyTopic = prefix + ".replies";
+        String replyTopic = prefix + ".replies.test";
         kafka.createTopic(replyTopic, 1);
         try (LlamaChatEngine engine = TestWorkers.tinyChat(model);
              Worker worker = TestWorkers.start(TestWorkers.config(kafka.bootstrapServers(), null, prefix, "w1",

@@ -18,6 +18,16 @@ public final class ErrorCode {
     public static final String REPLY_FAILED = "reply_failed";
     /** The kafka_replyTopic header and the body's reply_to name different topics. */
     public static final String REPLY_CONFLICT = "reply_conflict";
+    /**
+     * The job's reply_to (or kafka_replyTopic header) is not a topic this worker may answer to: a job topic, the
+     * dead-letter topic, an internal {@code __*} topic, a name outside the reply allow-list, or a missing topic.
+     * Such a job gets a dead-letter record and no reply anywhere.
+     */
+    public static final String REPLY_REFUSED = "reply_refused";
+    /** A header is too large (kafka_correlationId over 256 bytes), or the headers push the record over the limit. */
+    public static final String HEADER_TOO_LARGE = "header_too_large";
+    /** The job's stream chunks and result would exceed the bytes one job may publish. */
+    public static final String OUTPUT_TOO_LARGE = "output_too_large";
 
     private ErrorCode() {}
 }

@@ -17,7 +17,8 @@ public record JobEnvelope(
         Instant deadline,
         String model,
         CachePolicy cache,
-        JsonNode request) {
+        JsonNode request,
+        String cacheScope) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -27,20 +28,30 @@ public record JobEnvelope(
         if (cache == null) cache = CachePolicy.AUTO;
     }
 
+    /** A job without a cache scope. */
+    public JobEnvelope(int schemaVersion, String jobId, JobKind kind, String replyTo, Instant createdAt,
+                       Instant deadline, String model, CachePolicy cache, JsonNode request) {
+        this(schemaVersion, jobId, kind, replyTo, createdAt, deadline, model, cache, request, null);
+    }
+
     public static JobEnvelope of(String jobId, JobKind kind, String replyTo, Object request) {
         return new JobEnvelope(SCHEMA_VERSION, jobId, kind, replyTo, Instant.now(), null, null,
                 CachePolicy.AUTO, Json.MAPPER.valueToTree(request));
     }
 
     public JobEnvelope withDeadline(Instant newDeadline) {
-        return new JobEnvelope(schemaVersion, jobId, kind, replyTo, createdAt, newDeadline, model, cache, request);
+        return new JobEnvelope(schemaVersion, jobId, kind, replyTo, createdAt, newDeadline, model, cache, request, cacheScope);
     }
 
     public JobEnvelope withCache(CachePolicy policy) {
-        return new JobEnvelope(schemaVersion, jobId, kind, replyTo, createdAt, deadline, model, policy, request);
+        return new JobEnvelope(schemaVersion, jobId, kind, replyTo, createdAt, deadline, model, policy, request, cacheScope);
     }
 
     public JobEnvelope withReplyTo(String topic) {
-        return new JobEnvelope(schemaVersion, jobId, kind, topic, createdAt, deadline, model, cache, request);
+        return new JobEnvelope(schemaVersion, jobId, kind, topic, createdAt, deadline, model, cache, request, cacheScope);
+    }
+
+    public JobEnvelope withCacheScope(String scope) {
+        return new JobEnvelope(schemaVersion, jobId, kind, replyTo, createdAt, deadline, model, cache, request, scope);
     }
 }

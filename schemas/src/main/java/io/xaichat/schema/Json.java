@@ -1,6 +1,7 @@
 package io.xaichat.schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,8 @@ public final class Json {
             // Unknown fields are the schema validator's business; the records stay lenient for forward compatibility.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // {"reply_to":"a","reply_to":"b"}: two readers of one record must never see two different jobs.
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     /** Sorted keys, no whitespace: the form hashed for cache keys. */

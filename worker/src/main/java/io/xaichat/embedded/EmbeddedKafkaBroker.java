@@ -41,6 +41,8 @@ public final class EmbeddedKafkaBroker extends LocalServer {
 
     /** Large enough for generated images, which are several MB once base64-encoded in a result. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /** The broker's own principal with {@link Builder#saslPlain}; it must be among the users. */
+    public static final String SUPER_USER = "admin";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -52,6 +54,7 @@ public final class EmbeddedKafkaBroker extends LocalServer {
     private final Path requestedLogDir;
     private final int maxMessageBytes;
     private final Map<String, String> overrides;
+    private final Map<String, String> saslUsers;
 
     private int port;
     private int controllerPort;
@@ -63,6 +66,7 @@ public final class EmbeddedKafkaBroker extends LocalServer {
         this.requestedLogDir = builder.logDir;
         this.maxMessageBytes = builder.maxMessageBytes;
         this.overrides = Map.copyOf(builder.overrides);
+        this.saslUsers = builder.saslUsers == null ? null : Map.copyOf(builder.saslUsers);
     }
 
     public static Builder builder() {
@@ -187,13 +191,16 @@ public final class EmbeddedKafkaBroker extends LocalServer {
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(nodeId));
         p.put("controller.quorum.voters", nodeId + "@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        String listener = saslUsers == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        p.put("listeners", listener + "://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", listener + "://127.0.0.1:" + port);
+        p.put("listener.security.protocol.map", listener + ":" + listener + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("inter.broker.listener.name", listener);
+        if (saslUsers != null) p.putAll(saslProperties());
         p.put("log.dirs", logDir.toString());
         p.put("metadata.log.dir", logDir.toString());
+        // Tests name throw-away topics freely; local mode turns this off (see LocalServices).
         p.put("auto.create.topics.enable", "true");
         p.put("message.max.bytes", Integer.toString(maxMessageBytes));
         p.put("replica.fetch.max.bytes", Integer.toString(maxMessageBytes));
@@ -217,6 +224,33 @@ public final class EmbeddedKafkaBroker extends LocalServer {
         Properties props = new Properties();
         props.putAll(p);
         return props;
+    }
+
+    /**
+     * SASL/PLAIN on the client listener with the standard ACL authorizer: nothing is allowed without an ACL. The
+     * broker talks to itself as {@link #SUPER_USER}; its own connections to the controller listener (plaintext,
+     * loopback) are ANONYMOUS and must be super too.
+     */
+    private Map<String, String> saslProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
+                .append(" username=\"").append(SUPER_USER).append("\" password=\"")
+                .append(saslUsers.get(SUPER_USER)).append('"');
+        saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        p.put("sasl.enabled.mechanisms", "PLAIN");
+        p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + SUPER_USER + ";User:ANONYMOUS");
+        p.put("allow.everyone.if.no.acl.found", "false");
+        return p;
+    }
+
+    /** Client properties that log in as {@code user} on a broker built with {@link Builder#saslPlain}. */
+    public static Map<String, String> saslClientProperties(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
     }
 
     private void format(KafkaConfig config) {
@@ -253,8 +287,21 @@ public final class EmbeddedKafkaBroker extends LocalServer {
         private Path logDir;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private Map<String, String> saslUsers;
 
         private Builder() {
+        }
+
+        /**
+         * SASL/PLAIN authentication with these users (name → password, including {@link #SUPER_USER}) and the
+         * standard ACL authorizer (KRaft's StandardAuthorizer), for tests of ACLs and tenants.
+         */
+        public Builder saslPlain(Map<String, String> users) {
+            if (!users.containsKey(SUPER_USER)) {
+                throw new IllegalArgumentException("the SASL users must include the broker's own user '" + SUPER_USER + "'");
+            }
+            this.saslUsers = new LinkedHashMap<>(users);
+            return this;
         }
 
         /** PLAINTEXT port on 127.0.0.1; 0 (the default) picks a free port at the first start. */

@@ -28,6 +28,8 @@ public final class EmbeddedRedis extends LocalServer {
     private static final Logger serverOutput = LoggerFactory.getLogger("redis.embedded.server");
 
     private final int requestedPort;
+    private String password;
+    private Tls tls;
     private int port;
     private Path workDir;
     private Path binary;
@@ -43,6 +45,34 @@ public final class EmbeddedRedis extends LocalServer {
             throw new IllegalArgumentException("Redis port must be 0 (pick a free port) or 1-65535, got " + port);
         }
         return new EmbeddedRedis(port);
+    }
+
+    /**
+     * TLS settings: the server then listens with TLS only (no plaintext port) and {@link #url()} is
+     * {@code rediss://}. Clients must trust {@code caCert}.
+     */
+    public record Tls(Path cert, Path key, Path caCert) {}
+
+    /** Requires AUTH with this password (set before the first start); {@link #url()} then carries it. */
+    public synchronized EmbeddedRedis withPassword(String secret) {
+        if (secret == null || secret.isEmpty() || secret.chars().anyMatch(c -> c <= ' ')) {
+            throw new IllegalArgumentException("a Redis password must be non-empty and without spaces");
+        }
+        this.password = secret;
+        return this;
+    }
+
+    /** Serves TLS only, with these files (set before the first start). */
+    public synchronized EmbeddedRedis withTls(Tls settings) {
+        this.tls = settings;
+        return this;
+    }
+
+    /** A random password of 32 hex digits, for a server nobody else should reach. */
+    public static String randomPassword() {
+        byte[] bytes = new byte[16];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     /** A Redis on a free port, already started. */
@@ -76,7 +106,7 @@ public final class EmbeddedRedis extends LocalServer {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start redis-server on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
-        log.info("Redis listening on {}", url());
+        log.info("Redis listening on {}", description());
     }
 
     /** Ends the server process; its data is gone (there is no persistence). */
@@ -93,12 +123,17 @@ public final class EmbeddedRedis extends LocalServer {
 
     @Override
     String description() {
-        return "Redis on " + url();
+        return "Redis on " + (tls == null ? "redis" : "rediss") + "://127.0.0.1:" + port()
+                + (password == null ? "" : " (password required)");
     }
 
-    /** {@code redis://127.0.0.1:PORT}; valid once started at least once. */
+    /**
+     * {@code redis://127.0.0.1:PORT}, {@code rediss://} with TLS, with {@code :PASSWORD@} when one is required;
+     * valid once started at least once. It carries the password: do not log it.
+     */
     public synchronized String url() {
-        return "redis://127.0.0.1:" + port();
+        return (tls == null ? "redis" : "rediss") + "://" + (password == null ? "" : ":" + password + "@")
+                + "127.0.0.1:" + port();
     }
 
     public synchronized int port() {
@@ -114,11 +149,18 @@ public final class EmbeddedRedis extends LocalServer {
     }
 
     private List<String> commandLine() {
-        return List.of(binary.toString(),
-                "--port", Integer.toString(port),
+        List<String> line = new java.util.ArrayList<>(List.of(binary.toString(),
+                "--port", Integer.toString(tls == null ? port : 0),
                 "--bind", "127.0.0.1",
                 "--save", "",
                 "--appendonly", "no",
-                "--dir", workDir.toString());
+                "--dir", workDir.toString()));
+        if (password != null) line.addAll(List.of("--requirepass", password));
+        if (tls != null) {
+            line.addAll(List.of("--tls-port", Integer.toString(port), "--tls-cert-file", tls.cert().toString(),
+                    "--tls-key-file", tls.key().toString(), "--tls-ca-cert-file", tls.caCert().toString(),
+                    "--tls-auth-clients", "no"));
+        }
+        return line;
     }
 }

@@ -11,7 +11,12 @@ import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.kafka.JobConsumerLoop;
 import io.xaichat.worker.kafka.JobListener;
 import io.xaichat.worker.kafka.JobProcessor;
+import io.xaichat.worker.cache.CacheScope;
+import io.xaichat.worker.kafka.JobSafeguards;
 import io.xaichat.worker.kafka.KafkaClients;
+import io.xaichat.worker.kafka.ReplyGuard;
+import io.xaichat.worker.kafka.ReplyPolicy;
+import io.xaichat.worker.kafka.ReplyTopicResolver;
 import io.xaichat.worker.kafka.ReplyPublisher;
 import io.xaichat.worker.kafka.TopicProvisioner;
 import io.xaichat.worker.kafka.WorkerAdvertiser;
@@ -44,6 +49,7 @@ public final class Worker implements AutoCloseable {
     private ResultCache cache;
     private ReplyPublisher publisher;
     private WorkerAdvertiser advertiser;
+    private Admin replyAdmin;
 
     public Worker(WorkerConfig config, List<Engine<?>> engines, JobListener listener) {
         this.config = config;
@@ -72,6 +78,12 @@ public final class Worker implements AutoCloseable {
         }
         publisher = new ReplyPublisher(clients.replyProducer(), config.workerId(), config.topics().deadLetter(),
                 Duration.ofMillis(KafkaClients.DELIVERY_TIMEOUT_MS + 5_000));
+        replyAdmin = clients.admin();
+        JobSafeguards safeguards = new JobSafeguards(
+                new ReplyGuard(new ReplyPolicy(config.topics(), config.security().extraReplyTopics()),
+                        ReplyTopicResolver.withDefaults(replyAdmin)),
+                config.security().maxReplyBytes(),
+                new CacheScope(config.topics(), config.security().cacheScope()));
         CachedCompute cached = null;
         if (config.redisUrl() != null) {
             cache = new RedisResultCache(config.redisUrl(), config.cacheTtl(), config.cacheLockTtl(), Duration.ofSeconds(2));
@@ -85,7 +97,8 @@ public final class Worker implements AutoCloseable {
         for (Engine<?> engine : engines.values()) {
             String topic = config.topics().jobs(engine.kind());
             JobProcessor processor = new JobProcessor(engine, topic, validator, cached, publisher, listener,
-                    config.workerId(), config.maxRecordBytes(), config.maxTokens(), config.streamBatchSize(), Clock.systemUTC());
+                    config.workerId(), config.maxRecordBytes(), config.maxTokens(), config.streamBatchSize(), Clock.systemUTC(),
+                    safeguards);
             Consumer<String, byte[]> consumer = clients.jobConsumer(engine.kind());
             listener.consumerStarted(engine.kind(), consumer::metrics);
             JobConsumerLoop loop = new JobConsumerLoop(consumer, processor, topic, config.shutdownGrace(),
@@ -136,6 +149,7 @@ public final class Worker implements AutoCloseable {
         }
         if (advertiser != null) advertiser.close();
         if (publisher != null) publisher.close();
+        if (replyAdmin != null) replyAdmin.close(Duration.ofSeconds(5));
         if (cache != null) cache.close();
         boolean abandoned = loops.stream().anyMatch(JobConsumerLoop::jobRunning);
         if (abandoned) {

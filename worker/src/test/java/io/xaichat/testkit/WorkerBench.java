@@ -29,7 +29,7 @@ public final class WorkerBench implements AutoCloseable {
     private WorkerBench(KafkaHandle kafka, Topics topics, Worker worker) {
         this.kafka = kafka;
         this.topics = topics;
-        this.replyTopic = topics.prefix() + ".replies";
+        this.replyTopic = topics.prefix() + ".replies.test";
         kafka.createTopic(replyTopic, 1);
         this.worker = worker;
         this.replies = new Replies(kafka.bootstrapServers(), replyTopic);

@@ -58,7 +58,7 @@ class WorkerMainTest {
     void oneWorkerBuiltFromFlagsServesVisionAndImageJobs(KafkaHandle kafka, RedisHandle redis) throws Exception {
         WorkerBench.emptyCache(redis);
         Topics topics = new Topics(Names.unique("main"));
-        String replyTopic = topics.prefix() + ".replies";
+        String replyTopic = topics.prefix() + ".replies.test";
         kafka.createTopic(replyTopic, 1);
         Files.write(inputDir.resolve("pic.png"), png());
 

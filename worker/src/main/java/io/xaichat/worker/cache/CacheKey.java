@@ -14,7 +14,13 @@ public record CacheKey(String value) {
     public static final String PREFIX = "xaichat:v1:";
 
     public static CacheKey of(JobKind kind, String modelId, String modelDigest, JsonNode material) {
+        return of(kind, modelId, modelDigest, material, null);
+    }
+
+    /** @param scope a {@link CacheScope}: only jobs of the same scope share the key; null is the unscoped cache */
+    public static CacheKey of(JobKind kind, String modelId, String modelDigest, JsonNode material, String scope) {
         ObjectNode whole = Json.MAPPER.createObjectNode();
+        if (scope != null) whole.put("scope", scope);
         whole.put("kind", kind.wireName());
         whole.put("model", modelId);
         whole.put("model_digest", modelDigest);

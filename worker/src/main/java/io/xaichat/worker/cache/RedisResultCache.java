@@ -22,6 +22,7 @@ public final class RedisResultCache implements ResultCache {
     private final JedisPooled redis;
     private final Duration ttl;
     private final Duration lockTtl;
+    private final CachedResultValidator validator = new CachedResultValidator(new io.xaichat.schema.SchemaValidator());
 
     /**
      * @param timeout connect and read timeout: short, so a dead Redis costs little per job
@@ -38,7 +39,7 @@ public final class RedisResultCache implements ResultCache {
     @Override
     public Optional<ResultEnvelope> get(CacheKey key) {
         byte[] bytes = call(() -> redis.get(key.value().getBytes(StandardCharsets.UTF_8)));
-        return bytes == null ? Optional.empty() : Optional.of(Json.read(bytes, ResultEnvelope.class));
+        return validator.check(key, bytes);
     }
 
     @Override

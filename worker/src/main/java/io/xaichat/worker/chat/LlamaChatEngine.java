@@ -141,6 +141,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
         if (given == null) throw new JobFailure(ErrorCode.INVALID_REQUEST, "job " + job.jobId() + " has no request");
         ChatRequest request = withDefaults(given);
         check(request);
+        PromptByteLimit.check(request, config.promptLimit(), config.contextLength());
         runLock.lock(); // the tokenizer lives in native memory that close() frees
         try {
             ensureOpen();

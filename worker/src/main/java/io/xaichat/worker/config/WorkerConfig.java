@@ -18,6 +18,7 @@ import java.util.Set;
  * @param maxTokens chat and vision jobs asking for more tokens are refused with invalid_request
  * @param streamBatchSize text pieces per stream chunk
  * @param shutdownGrace how long SIGTERM waits for the running job before leaving it to be redelivered
+ * @param security where replies may go, bytes a job may publish, cache sharing
  */
 public record WorkerConfig(
         String workerId,
@@ -36,9 +37,22 @@ public record WorkerConfig(
         int maxTokens,
         int streamBatchSize,
         Duration shutdownGrace,
-        boolean leaveGroupOnShutdown) {
+        boolean leaveGroupOnShutdown,
+        SecuritySettings security) {
+
+    /** Settings with the default {@link SecuritySettings}. */
+    public WorkerConfig(String workerId, String bootstrapServers, Map<String, String> kafkaProperties, Topics topics,
+                        Set<JobKind> kinds, int topicPartitions, short replicationFactor, String groupProtocol,
+                        Duration maxPollInterval, URI redisUrl, Duration cacheTtl, Duration cacheLockTtl,
+                        int maxRecordBytes, int maxTokens, int streamBatchSize, Duration shutdownGrace,
+                        boolean leaveGroupOnShutdown) {
+        this(workerId, bootstrapServers, kafkaProperties, topics, kinds, topicPartitions, replicationFactor,
+                groupProtocol, maxPollInterval, redisUrl, cacheTtl, cacheLockTtl, maxRecordBytes, maxTokens,
+                streamBatchSize, shutdownGrace, leaveGroupOnShutdown, SecuritySettings.defaults());
+    }
 
     public WorkerConfig {
+        if (security == null) security = SecuritySettings.defaults();
         kafkaProperties = Map.copyOf(kafkaProperties);
         kinds = Set.copyOf(kinds);
         List<String> problems = new ArrayList<>();
@@ -72,6 +86,12 @@ public record WorkerConfig(
     public static String redacted(URI url) {
         if (url == null) return "(none)";
         return url.getUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "***@");
+    }
+
+    public WorkerConfig withSecurity(SecuritySettings settings) {
+        return new WorkerConfig(workerId, bootstrapServers, kafkaProperties, topics, kinds, topicPartitions,
+                replicationFactor, groupProtocol, maxPollInterval, redisUrl, cacheTtl, cacheLockTtl, maxRecordBytes,
+                maxTokens, streamBatchSize, shutdownGrace, leaveGroupOnShutdown, settings);
     }
 
     public String groupId(JobKind kind) {

@@ -97,6 +97,23 @@ public final class WorkerOptions {
             description = "On shutdown keep the static membership (fast restart of the same worker) instead of leaving the group (scale-down). Env XAICHAT_STAY_IN_GROUP.")
     boolean stayInGroup;
 
+    @Option(names = "--reply-topics", defaultValue = "${env:XAICHAT_REPLY_TOPICS:-}",
+            description = "Extra reply topic patterns (comma-separated, '*' wildcard) besides <prefix>.replies.* and "
+                    + "<prefix>.results, e.g. spring.replies.*. Job, dead-letter and __* topics are never allowed. "
+                    + "Env XAICHAT_REPLY_TOPICS.")
+    String replyTopics;
+
+    @Option(names = "--max-reply-bytes", defaultValue = "${env:XAICHAT_MAX_REPLY_BYTES:-33554432}",
+            description = "Most bytes one job's stream chunks and result may publish; a larger result ends as "
+                    + "output_too_large. Env XAICHAT_MAX_REPLY_BYTES. Default: ${DEFAULT-VALUE}.")
+    long maxReplyBytes;
+
+    @Option(names = "--cache-scope", defaultValue = "${env:XAICHAT_CACHE_SCOPE:-tenant}",
+            description = "tenant: cached results are shared only among jobs replying to one tenant's topics "
+                    + "(<prefix>.replies.<tenant>.<client>) with the same cache_scope; shared: across tenants. "
+                    + "Env XAICHAT_CACHE_SCOPE. Default: ${DEFAULT-VALUE}.")
+    String cacheScope;
+
     public Set<JobKind> enabledKinds() {
         EnumSet<JobKind> set = EnumSet.noneOf(JobKind.class);
         for (String k : kinds) {
@@ -147,7 +164,8 @@ public final class WorkerOptions {
                 maxTokensLimit,
                 streamBatchSize,
                 duration("--shutdown-grace", shutdownGrace),
-                !stayInGroup);
+                !stayInGroup,
+                SecuritySettings.parse(replyTopics, maxReplyBytes, cacheScope));
     }
 
     static java.time.Duration duration(String option, String value) {

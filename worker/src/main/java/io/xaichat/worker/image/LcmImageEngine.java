@@ -121,12 +121,13 @@ public final class LcmImageEngine implements Engine<ImageRequest> {
     }
 
     /**
-     * Writes atomically (temp file + move) so a reader never sees half a PNG. The name carries a hash of the content
-     * as well as the job id: a cached result keeps pointing at its own image even when a later job reuses the id.
+     * Writes atomically (temp file + move) so a reader never sees half a PNG. The name is a hash of the content
+     * alone: a cached result keeps pointing at its own image whatever later jobs do, and a cache hit handed to
+     * another job reveals nothing about the job that computed it (no job id in the name).
      */
     private Path writePng(String jobId, byte[] png) throws JobFailure {
         Path dir = config.outputDir();
-        String name = jobId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + contentTag(png) + ".png";
+        String name = "xaichat-" + contentTag(png) + ".png";
         Path target = dir.resolve(name).toAbsolutePath();
         try {
             Files.createDirectories(dir);
@@ -139,9 +140,9 @@ public final class LcmImageEngine implements Engine<ImageRequest> {
         }
     }
 
-    /** The first 12 hex digits of the PNG's SHA-256. */
+    /** The first 24 hex digits of the PNG's SHA-256. */
     private static String contentTag(byte[] png) {
-        return Sha256.prefix(png, 12);
+        return Sha256.prefix(png, 24);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.xaichat.worker.kafka;
 
+import io.xaichat.worker.logging.LogText;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.xaichat.schema.ErrorCode;
 import io.xaichat.schema.JobEnvelope;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobDecoder {
     private static final Logger log = LoggerFactory.getLogger(JobDecoder.class);
+
+    private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:@/+=-]{1,200}");
 
     private final SchemaValidator validator;
     private final JobKind kind;
@@ -54,12 +57,13 @@ public final class JobDecoder {
             JsonNode tree = parse(record);
             address = headers.address(tree, jobIdOf(tree, address.jobId()), record);
             headers.check(tree);
+            checkCorrelationId(record);
             JobEnvelope job = validate(tree);
             return new Decoded(headers.address(tree, job.jobId(), record), job, null);
         } catch (JobFailure f) {
             return new Decoded(address, null, f);
         } catch (RuntimeException e) {
-            log.error("job {} failed unexpectedly", address.jobId(), e);
+            log.error("job {} failed unexpectedly", LogText.clip(address.jobId()), e);
             return new Decoded(address, null, new JobFailure(ErrorCode.ENGINE_FAILURE, "internal error: " + e, e));
         }
     }
@@ -71,6 +75,12 @@ public final class JobDecoder {
             throw new JobFailure(ErrorCode.RECORD_TOO_LARGE,
                     "record of " + value.length + " bytes exceeds the limit of " + maxRecordBytes + " bytes");
         }
+        long total = RecordLimits.totalBytes(record);
+        if (total > maxRecordBytes) {
+            throw new JobFailure(ErrorCode.RECORD_TOO_LARGE, "record of " + total + " bytes with its key and headers"
+                    + " exceeds the limit of " + maxRecordBytes + " bytes");
+        }
+
         try {
             JsonNode tree = Json.tree(value);
             if (tree == null || !tree.isObject()) throw new JobFailure(ErrorCode.MALFORMED_JSON, "job is not a JSON object");
@@ -80,11 +90,21 @@ public final class JobDecoder {
         }
     }
 
+    // After the reply address is known, so the sender learns why (under its job id, not the long header).
+    private static void checkCorrelationId(ConsumerRecord<String, byte[]> record) throws JobFailure {
+        int correlation = RecordLimits.oversizedCorrelationId(record);
+        if (correlation >= 0) {
+            throw new JobFailure(ErrorCode.HEADER_TOO_LARGE, "header " + RecordHeaders.CORRELATION_ID + " is "
+                    + correlation + " bytes; at most " + RecordLimits.MAX_CORRELATION_ID_BYTES + " are accepted");
+        }
+    }
+
     private JobEnvelope validate(JsonNode tree) throws JobFailure {
         JsonNode kindNode = tree.get("kind");
         if (kindNode != null && kindNode.isTextual()
                 && List.of("chat", "vision", "image").stream().noneMatch(kindNode.asText()::equals)) {
-            throw new JobFailure(ErrorCode.UNKNOWN_KIND, "unknown kind '" + kindNode.asText() + "' (expected chat, vision or image)");
+            throw new JobFailure(ErrorCode.UNKNOWN_KIND, "unknown kind '" + LogText.clip(kindNode.asText())
+                    + "' (expected chat, vision or image)");
         }
         List<String> problems;
         JobEnvelope job;
@@ -103,7 +123,7 @@ public final class JobDecoder {
                     + ", which carries " + kind.wireName() + " jobs");
         }
         if (job.model() != null && !job.model().equals(modelId)) {
-            throw new JobFailure(ErrorCode.MODEL_MISMATCH, "job asks for model '" + job.model()
+            throw new JobFailure(ErrorCode.MODEL_MISMATCH, "job asks for model '" + LogText.clip(job.model())
                     + "' but this worker serves '" + modelId + "' for " + kind.wireName() + " jobs");
         }
         JsonNode requested = job.request().get("max_tokens");
@@ -115,14 +135,14 @@ public final class JobDecoder {
     }
 
     private static String fallbackJobId(ConsumerRecord<String, byte[]> record) {
-        return record.key() != null && !record.key().isEmpty() ? record.key()
+        return record.key() != null && !record.key().isEmpty() && record.key().length() <= 200 ? record.key()
                 : record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
     private static String jobIdOf(JsonNode tree, String fallback) {
         JsonNode jobId = tree.get("job_id");
-        return jobId != null && jobId.isTextual() && !jobId.asText().isEmpty() && jobId.asText().length() <= 200
-                ? jobId.asText() : fallback;
+        // Only a job_id the schema would accept: a newline in it must not become a reply record's key.
+        return jobId != null && jobId.isTextual() && JOB_ID.matcher(jobId.asText()).matches() ? jobId.asText() : fallback;
     }
 
     static boolean validTopic(String topic) {
@@ -130,8 +150,7 @@ public final class JobDecoder {
     }
 
     static byte[] correlationId(ConsumerRecord<String, byte[]> record, String jobId) {
-        Header h = record.headers().lastHeader(RecordHeaders.CORRELATION_ID);
-        return h != null && h.value() != null ? h.value() : jobId.getBytes(StandardCharsets.UTF_8);
+        return RecordLimits.correlationId(record, jobId);
     }
 
     private static String firstLine(String s) {

@@ -1,5 +1,6 @@
 package io.xaichat.worker.kafka;
 
+import io.xaichat.worker.logging.LogText;
 import io.xaichat.schema.ErrorCode;
 import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.JobKind;
@@ -42,11 +43,13 @@ public final class JobProcessor {
     private final String workerId;
     private final int streamBatchSize;
     private final Clock clock;
+    private final JobSafeguards safeguards;
 
     /** @param cache null to run without a result cache */
     public JobProcessor(Engine<?> engine, String jobTopic, SchemaValidator validator, CachedCompute cache,
                         ReplyPublisher publisher, JobListener listener, String workerId, int maxRecordBytes, int maxTokens,
-                        int streamBatchSize, Clock clock) {
+                        int streamBatchSize, Clock clock, JobSafeguards safeguards) {
+        this.safeguards = safeguards;
         this.engine = engine;
         this.decoder = new JobDecoder(validator, engine.kind(), engine.modelId(), jobTopic, maxRecordBytes, maxTokens);
         this.cache = cache;
@@ -82,20 +85,36 @@ public final class JobProcessor {
     private boolean answerRecord(ConsumerRecord<String, byte[]> record) {
         Instant received = clock.instant();
         JobDecoder.Decoded decoded = decoder.decode(record);
-        ReplyAddress address = decoded.address();
+        ReplyAddress address = decoded.address().withBudget(safeguards.maxReplyBytes());
+        ReplyGuard.Decision reply = address.topic() == null ? null : safeguards.replyGuard().check(address.topic());
+        if (reply != null && reply.allowed() && address.streamTopic() != null && !address.streamTopic().equals(address.topic())) {
+            reply = safeguards.replyGuard().check(address.streamTopic()); // chunks obey the same policy as results
+        }
+        if (reply != null && reply.retryLater()) {
+            log.warn("job {}: {}; it will be processed again", LogText.clip(address.jobId()), reply.reason());
+            return false;
+        }
+        if (reply != null && !reply.allowed()) {
+            if (!decoded.ok()) {
+                return reject(record, address.withoutTopic(), decoded.failure().code(),
+                        decoded.failure().getMessage() + " (no error result: " + reply.reason() + ")");
+            }
+            return reject(record, address.withoutTopic(), ErrorCode.REPLY_REFUSED, reply.reason());
+        }
         if (!decoded.ok()) return reject(record, address, decoded.failure().code(), decoded.failure().getMessage());
         JobEnvelope job = decoded.job();
+        QueueTime queue = QueueTime.of(record, job, received);
         try {
-            ResultEnvelope result = expired(job, received) ? expiredResult(job, received) : answer(engine, job, address, received);
+            ResultEnvelope result = expired(job, received) ? expiredResult(job, queue) : answer(engine, job, address, queue);
             return deliver(record, address, result);
         } catch (JobFailure f) {
             return reject(record, address, f.code(), f.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            log.warn("job {} interrupted; it will be redelivered", address.jobId());
+            log.warn("job {} interrupted; it will be redelivered", LogText.clip(address.jobId()));
             return false;
         } catch (RuntimeException e) {
-            log.error("job {} failed unexpectedly", address.jobId(), e);
+            log.error("job {} failed unexpectedly", LogText.clip(address.jobId()), e);
             return reject(record, address, ErrorCode.ENGINE_FAILURE, "internal error: " + e);
         }
     }
@@ -104,27 +123,28 @@ public final class JobProcessor {
         return job.deadline() != null && now.isAfter(job.deadline());
     }
 
-    private ResultEnvelope expiredResult(JobEnvelope job, Instant received) {
-        long queueMs = queueMs(job, received);
+    private ResultEnvelope expiredResult(JobEnvelope job, QueueTime queue) {
+        long queueMs = queue.queueMs();
         return new ResultEnvelope(job.jobId(), ResultStatus.EXPIRED, job.kind(), null, null,
                 new Timings(queueMs, 0, queueMs), false, workerId, engine.modelId(), null,
                 new ErrorInfo(ErrorCode.DEADLINE_EXPIRED, "deadline " + job.deadline() + " passed before the job started"));
     }
 
-    private <R> ResultEnvelope answer(Engine<R> engine, JobEnvelope job, ReplyAddress address, Instant received)
+    private <R> ResultEnvelope answer(Engine<R> engine, JobEnvelope job, ReplyAddress address, QueueTime queue)
             throws JobFailure, InterruptedException {
         PreparedJob<R> prepared = engine.prepare(job);
         StreamingSink sink = prepared.streaming() ? new StreamingSink(publisher, address, streamBatchSize) : null;
-        CachedCompute.Computation compute = () -> compute(engine, prepared, sink, received);
+        CachedCompute.Computation compute = () -> compute(engine, prepared, sink, queue);
         CachedCompute.Outcome outcome = cache == null
                 ? new CachedCompute.Outcome(compute.compute(), false)
                 : cache.fetchOrCompute(CacheKey.of(engine.kind(), engine.modelId(), engine.modelDigest(),
-                        prepared.cacheMaterial()), job.cache(), prepared.deterministic(), compute);
+                        prepared.cacheMaterial(), safeguards.cacheScope().of(job)), job.cache(), prepared.deterministic(),
+                        compute);
         listener.cacheOutcome(engine.kind(), cache == null ? null : outcome.fromCache());
         ResultEnvelope result = outcome.result();
         if (outcome.fromCache()) {
-            long queueMs = queueMs(job, received);
-            long totalMs = Math.max(queueMs, clock.millis() - job.createdAt().toEpochMilli());
+            long queueMs = queue.queueMs();
+            long totalMs = queue.totalMs(clock.millis());
             result = result.withJobId(job.jobId()).asCached(new Timings(queueMs, 0, totalMs), workerId);
             if (sink != null) {
                 publisher.chunk(address, StreamChunk.text(job.jobId(), 0, Objects.requireNonNullElse(result.text(), ""), true));
@@ -135,22 +155,18 @@ public final class JobProcessor {
         return result;
     }
 
-    private <R> ResultEnvelope compute(Engine<R> engine, PreparedJob<R> prepared, ChunkSink sink, Instant received)
+    private <R> ResultEnvelope compute(Engine<R> engine, PreparedJob<R> prepared, ChunkSink sink, QueueTime queue)
             throws JobFailure {
         JobEnvelope job = prepared.envelope();
         long start = System.nanoTime();
         EngineResult out = engine.run(prepared, sink == null ? ChunkSink.NONE : sink);
         long computeMs = (System.nanoTime() - start) / 1_000_000;
-        long queueMs = queueMs(job, received);
+        long queueMs = queue.queueMs();
         ResultEnvelope result = new ResultEnvelope(job.jobId(), ResultStatus.OK, job.kind(), out.output(), out.usage(),
                 new Timings(queueMs, computeMs, queueMs + computeMs), false, workerId, engine.modelId(),
                 out.finishReason(), null);
         listener.computed(engine.kind(), result);
         return result;
-    }
-
-    private long queueMs(JobEnvelope job, Instant received) {
-        return job.createdAt() == null ? 0 : Math.max(0, received.toEpochMilli() - job.createdAt().toEpochMilli());
     }
 
     /**
@@ -165,26 +181,31 @@ public final class JobProcessor {
                 publisher.result(address, result);
                 listener.answered(engine.kind(), result);
                 return true;
+            } catch (OutputTooLargeException e) {
+                return reject(record, address, ErrorCode.OUTPUT_TOO_LARGE, e.getMessage());
             } catch (PublishException e) {
                 failure = e;
+                safeguards.replyGuard().sendFailed(address.topic());
                 if (!retriable(e)) break;
             }
         }
-        log.warn("job {}: {}", address.jobId(), failure.getMessage());
+        log.warn("job {}: {}", LogText.clip(address.jobId()), failure.getMessage());
         return deadLetter(record, address, ErrorCode.REPLY_FAILED, failure.getMessage());
     }
 
     private boolean reject(ConsumerRecord<String, byte[]> record, ReplyAddress address, String code, String message) {
-        log.info("job {} from {}-{}@{} rejected: {}: {}", address.jobId(), record.topic(), record.partition(),
-                record.offset(), code, message);
+        log.info("job {} from {}-{}@{} rejected: {}: {}", LogText.clip(address.jobId()), record.topic(),
+                record.partition(), record.offset(), code, LogText.message(message, 2000));
         if (address.topic() != null) {
-            ResultEnvelope error = ResultEnvelope.error(address.jobId(), engine.kind(), workerId, code, message);
+            ResultEnvelope error = ResultEnvelope.error(address.jobId(), engine.kind(), workerId, code,
+                    LogText.message(message, 2000));
             try {
                 publisher.result(address, error);
                 listener.answered(engine.kind(), error);
             } catch (PublishException e) {
                 // The dead-letter record below still keeps the job; an unreachable broker fails that too.
-                log.warn("job {}: error result not delivered to '{}': {}", address.jobId(), address.topic(), e.getMessage());
+                log.warn("job {}: error result not delivered to '{}': {}", LogText.clip(address.jobId()), address.topic(),
+                        e.getMessage());
             }
         }
         return deadLetter(record, address, code, message);
@@ -196,7 +217,8 @@ public final class JobProcessor {
             listener.deadLettered(engine.kind(), code);
             return true;
         } catch (PublishException e) {
-            log.warn("job {}: dead-letter publish failed ({}); it will be processed again", address.jobId(), e.getMessage());
+            log.warn("job {}: dead-letter publish failed ({}); it will be processed again", LogText.clip(address.jobId()),
+                    e.getMessage());
             return false;
         }
     }

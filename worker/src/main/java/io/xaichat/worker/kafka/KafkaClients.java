@@ -50,6 +50,8 @@ public final class KafkaClients {
         }
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The worker creates its topics itself, with its settings; a subscription never creates one as a side effect.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) config.maxPollInterval().toMillis());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10);
@@ -69,7 +71,12 @@ public final class KafkaClients {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        // The producer has no switch against auto-creation (its metadata requests always allow it), so it is only
+        // ever given reply topics the ReplyTopicResolver saw exist, forgets idle topics fast (a deleted reply topic
+        // is not re-requested, and so not re-created, by its background metadata refresh), and waits briefly for
+        // metadata when a topic vanished meanwhile.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, 5_000);
         // Image results carry a PNG; the broker's message.max.bytes must allow it too.
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);

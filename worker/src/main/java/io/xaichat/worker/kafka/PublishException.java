@@ -1,7 +1,7 @@
 package io.xaichat.worker.kafka;
 
 /** The broker did not take a result or dead-letter record; the job must not be committed. */
-public final class PublishException extends Exception {
+public class PublishException extends Exception {
     public PublishException(String message, Throwable cause) {
         super(message, cause);
     }

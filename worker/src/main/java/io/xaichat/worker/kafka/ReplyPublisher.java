@@ -1,5 +1,6 @@
 package io.xaichat.worker.kafka;
 
+import io.xaichat.worker.logging.LogText;
 import io.xaichat.schema.Json;
 import io.xaichat.schema.RecordHeaders;
 import io.xaichat.schema.ResultEnvelope;
@@ -34,20 +35,26 @@ public final class ReplyPublisher implements AutoCloseable {
         this.ackTimeout = ackTimeout;
     }
 
-    /** Sends a chunk to the job's stream topic; a job without one (a request/reply client's) streams nowhere. */
+    /**
+     * Sends a chunk to the job's stream topic (a job without one, a request/reply client's, streams nowhere) unless
+     * the stream's half of the job's byte budget is spent: then it is dropped, except that a final chunk still goes
+     * out (with its text left out) so the stream ends.
+     */
     public void chunk(ReplyAddress to, StreamChunk chunk) {
         if (to.streamTopic() == null) return;
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(to.streamTopic(), to.streamPartition(), to.jobId(),
-                Json.toBytes(chunk));
-        // No kafka_correlationId: a ReplyingKafkaTemplate must complete on the result, not on the first chunk.
-        record.headers()
-                .add(RecordHeaders.XAICHAT_CORRELATION_ID, to.correlationId())
-                .add(RecordHeaders.MESSAGE_TYPE, utf8(RecordHeaders.TYPE_CHUNK))
-                .add(RecordHeaders.WORKER_ID, utf8(workerId));
+        ProducerRecord<String, byte[]> record = chunkRecord(to, Json.toBytes(chunk));
+        if (!to.budget().takeForStream(size(record))) {
+            if (!chunk.last()) return;
+            record = chunkRecord(to, Json.toBytes(new StreamChunk(chunk.jobId(), chunk.seq(), "", true, chunk.progress())));
+        }
         producer.send(record);
     }
 
-    /** @throws PublishException when the broker did not acknowledge within the timeout */
+    /**
+     * @throws OutputTooLargeException when an ok result does not fit in the job's byte budget (error results,
+     *     short by construction, always go out)
+     * @throws PublishException when the broker did not acknowledge within the timeout
+     */
     public void result(ReplyAddress to, ResultEnvelope result) throws PublishException {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(to.topic(), to.partition(), to.jobId(),
                 Json.toBytes(result));
@@ -56,7 +63,20 @@ public final class ReplyPublisher implements AutoCloseable {
                 .add(RecordHeaders.XAICHAT_CORRELATION_ID, to.correlationId())
                 .add(RecordHeaders.MESSAGE_TYPE, utf8(RecordHeaders.TYPE_RESULT))
                 .add(RecordHeaders.WORKER_ID, utf8(workerId));
+        if (result.ok() && !to.budget().take(size(record))) {
+            throw new OutputTooLargeException("the result of " + size(record) + " bytes does not fit in the "
+                    + (to.budget().limit() - to.budget().used()) + " bytes left of the " + to.budget().limit()
+                    + " a job may publish (--max-reply-bytes)");
+        }
         await(producer.send(record), "result to " + to.topic() + (to.partition() == null ? "" : "-" + to.partition()));
+    }
+
+    /** Bytes a record puts on the broker: key, value, header names and values. */
+    static long size(ProducerRecord<String, byte[]> record) {
+        long total = record.value() == null ? 0 : record.value().length;
+        if (record.key() != null) total += record.key().getBytes(StandardCharsets.UTF_8).length;
+        for (Header h : record.headers()) total += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        return total;
     }
 
     /** Copies the original record, untouched, to the dead-letter topic with headers saying what was wrong. */
@@ -67,12 +87,22 @@ public final class ReplyPublisher implements AutoCloseable {
         Headers headers = dlq.headers();
         for (Header h : original.headers()) headers.add(h);
         headers.add(RecordHeaders.ERROR_CODE, utf8(code));
-        headers.add(RecordHeaders.ERROR_MESSAGE, utf8(message));
+        headers.add(RecordHeaders.ERROR_MESSAGE, utf8(LogText.message(message, 2000)));
         headers.add(RecordHeaders.ORIGINAL_TOPIC, utf8(original.topic()));
         headers.add(RecordHeaders.ORIGINAL_PARTITION, utf8(String.valueOf(original.partition())));
         headers.add(RecordHeaders.ORIGINAL_OFFSET, utf8(String.valueOf(original.offset())));
         headers.add(RecordHeaders.WORKER_ID, utf8(workerId));
         await(producer.send(dlq), "dead-letter record to " + deadLetterTopic);
+    }
+
+    // No kafka_correlationId: a ReplyingKafkaTemplate must complete on the result, not on the first chunk.
+    private ProducerRecord<String, byte[]> chunkRecord(ReplyAddress to, byte[] value) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(to.streamTopic(), to.streamPartition(), to.jobId(), value);
+        record.headers()
+                .add(RecordHeaders.XAICHAT_CORRELATION_ID, to.correlationId())
+                .add(RecordHeaders.MESSAGE_TYPE, utf8(RecordHeaders.TYPE_CHUNK))
+                .add(RecordHeaders.WORKER_ID, utf8(workerId));
+        return record;
     }
 
     private void await(java.util.concurrent.Future<?> ack, String what) throws PublishException {

@@ -3,11 +3,13 @@ package io.xaichat.worker.kafka;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +25,14 @@ public final class TopicProvisioner {
     }
 
     public void ensure(Collection<String> topics, int partitions, short replicationFactor) {
-        ensure(topics, partitions, replicationFactor, java.util.Map.of());
+        // Append time: the broker stamps each job, so queue_ms cannot be forged by the sender's clock.
+        ensure(topics, partitions, replicationFactor,
+                java.util.Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
     }
 
     /** A one-partition compacted topic (latest value per key), e.g. the worker adverts. */
     public void ensureCompacted(String topic, short replicationFactor) {
-        ensure(List.of(topic), 1, replicationFactor, java.util.Map.of("cleanup.policy", "compact"));
+        ensure(List.of(topic), 1, replicationFactor, java.util.Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
     }
 
     private void ensure(Collection<String> topics, int partitions, short replicationFactor,

@@ -66,6 +66,7 @@ public final class ImageInput {
                     throw rejected("image is " + width + "×" + height + " = " + width * height
                             + " pixels; the limit is " + maxPixels + " pixels");
                 }
+                DecodeBudget.check(reader, width, height, maxPixels);
                 BufferedImage image = reader.read(0);
                 if (image == null) throw rejected("image could not be decoded");
                 return image;

@@ -180,7 +180,7 @@ class ImageWorkerTest {
         assertThat(result.output().has("png_base64")).isFalse();
         Path file = Path.of(result.output().get("path").asText());
         assertThat(file).startsWith(outputDir.toAbsolutePath());
-        assertThat(file.getFileName().toString()).matches("big_1-[0-9a-f]{12}\\.png");
+        assertThat(file.getFileName().toString()).matches("xaichat-[0-9a-f]{24}\\.png");
         assertThat(Files.size(file)).isGreaterThan(INLINE_LIMIT);
         BufferedImage png = ImageIO.read(file.toFile());
         assertThat(png.getWidth()).isEqualTo(512);

@@ -150,7 +150,7 @@ class LcmImageEngineTest {
             assertThat(result.has("png_base64")).isFalse();
             Path file = Path.of(result.get("path").asText());
             assertThat(file.getParent()).isEqualTo(out.toAbsolutePath());
-            assertThat(file.getFileName().toString()).matches("job_7-[0-9a-f]{12}\\.png");
+            assertThat(file.getFileName().toString()).matches("xaichat-[0-9a-f]{24}\\.png");
             BufferedImage png = ImageIO.read(file.toFile());
             assertThat(png.getWidth()).isEqualTo(64);
             // Same pixels as the inline result of the same request.

@@ -66,7 +66,7 @@ class ChatWorkerTest {
             jedis.flushAll();
         }
         topics = new Topics(Names.unique("chat"));
-        replyTopic = topics.prefix() + ".replies";
+        replyTopic = topics.prefix() + ".replies.test";
         kafka.createTopic(replyTopic, 1);
         engine = TestWorkers.tinyChat(model);
         worker = TestWorkers.start(TestWorkers.config(kafka.bootstrapServers(), redis.url(), topics.prefix(), "w1",

@@ -55,7 +55,7 @@ class WorkerMetricsScrapeTest {
     @Test
     void aScrapeShowsTheJobsCacheAndDeadLettersOfARealWorker(KafkaHandle kafka, RedisHandle redis) {
         Topics topics = new Topics(Names.unique("metrics"));
-        String replyTopic = topics.prefix() + ".replies";
+        String replyTopic = topics.prefix() + ".replies.test";
         kafka.createTopic(replyTopic, 1);
         WorkerMetrics metrics = new WorkerMetrics();
         LlamaChatEngine engine = TestWorkers.tinyChat(model);
