@@ -34,17 +34,18 @@ final class ReplyHeaders {
     }
 
     /**
-     * The best address that can be read, whatever else is wrong: the header's reply topic if valid, else the
+     * The best address that can be read, whatever else is wrong: the header's reply topic if given, else the
      * body's; the partition only if it parses; chunks to the stream topic header, else the body's topic when the
      * reply topic came from the body (a request/reply client that names no stream topic gets the result alone).
      *
      * @param tree the job's JSON, null if it could not be read
      */
     ReplyAddress address(JsonNode tree, String jobId, ConsumerRecord<String, byte[]> record) {
+        // Names are kept as given, valid or not: the reply policy refuses what it must (reply_refused, a dead letter).
         String body = bodyReplyTo(tree);
-        boolean fromHeader = JobDecoder.validTopic(replyTopic);
-        String topic = fromHeader ? replyTopic : JobDecoder.validTopic(body) ? body : null;
-        String stream = JobDecoder.validTopic(streamTopic) ? streamTopic : fromHeader || replyTopic != null ? null : topic;
+        boolean fromHeader = present(replyTopic);
+        String topic = fromHeader ? replyTopic : present(body) ? body : null;
+        String stream = present(streamTopic) ? streamTopic : fromHeader ? null : topic;
         return new ReplyAddress(topic, partition(), jobId, JobDecoder.correlationId(record, jobId), stream);
     }
 
@@ -77,6 +78,10 @@ final class ReplyHeaders {
         if (replyPartition == null || replyPartition.length != 4) return null;
         int p = ByteBuffer.wrap(replyPartition).getInt();
         return p >= 0 ? p : null;
+    }
+
+    private static boolean present(String name) {
+        return name != null && !name.isEmpty();
     }
 
     private static String bodyReplyTo(JsonNode tree) {

@@ -20,6 +20,7 @@ import io.xaichat.testkit.TopicReader;
 import io.xaichat.testkit.TopicReader.TopicRecord;
 import io.xaichat.testkit.gguf.TinyGgufModels;
 import io.xaichat.worker.Worker;
+import io.xaichat.worker.config.SecuritySettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,8 +76,11 @@ class SpringKafkaInteropTest {
     static void startWorker(KafkaHandle handle) {
         kafka = handle;
         topics = new Topics(Names.unique("spring"));
+        // A Spring application names its own reply topics: the worker's allow-list admits them (--reply-topics).
         worker = TestWorkers.start(TestWorkers.config(kafka.bootstrapServers(), null, topics.prefix(), "spring-w",
-                JobKind.CHAT), TestWorkers.tinyChat(TinyGgufModels.qwen2(dir)));
+                JobKind.CHAT).withSecurity(SecuritySettings.defaults()
+                        .withExtraReplyTopics(List.of(topics.prefix() + ".spring.*"))),
+                TestWorkers.tinyChat(TinyGgufModels.qwen2(dir)));
     }
 
     @AfterAll
