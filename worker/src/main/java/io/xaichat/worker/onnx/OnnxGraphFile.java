@@ -1,7 +1,5 @@
 package io.xaichat.worker.onnx;
 
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -244,13 +242,21 @@ public record OnnxGraphFile(Path file, Map<String, TensorSpec> inputs, Map<Strin
         }
     }
 
-    /** Maps an ONNX element type code to ONNX Runtime's Java name (FLOAT, FLOAT16, INT64, BOOL, ...). */
+    /** Maps an ONNX element type code (TensorProto.DataType) to ONNX Runtime's Java name (FLOAT, FLOAT16, ...). */
     static String typeName(int code) {
-        try {
-            OnnxJavaType t = OnnxJavaType.mapFromOnnxTensorType(TensorInfo.OnnxTensorType.mapFromInt(code));
-            return t == OnnxJavaType.UNKNOWN ? "ONNX_TYPE_" + code : t.name();
-        } catch (RuntimeException e) {
-            return "ONNX_TYPE_" + code;
-        }
+        return switch (code) {
+            case 1 -> "FLOAT";
+            case 2 -> "UINT8";
+            case 3 -> "INT8";
+            case 5 -> "INT16";
+            case 6 -> "INT32";
+            case 7 -> "INT64";
+            case 8 -> "STRING";
+            case 9 -> "BOOL";
+            case 10 -> "FLOAT16";
+            case 11 -> "DOUBLE";
+            case 16 -> "BFLOAT16";
+            default -> "ONNX_TYPE_" + code;
+        };
     }
 }

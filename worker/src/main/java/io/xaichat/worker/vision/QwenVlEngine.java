@@ -133,7 +133,8 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
             return sessions.open(config.onnxFile(name));
         } catch (OrtException e) {
             String message = String.valueOf(e.getMessage());
-            if (message.contains("Could not find an implementation") || message.contains("NOT_IMPLEMENTED")) {
+            if (message.contains("NOT_IMPLEMENTED") || message.contains("Failed to find kernel")
+                    || message.contains("Could not find an implementation")) {
                 throw new IOException(config.onnxFile(name).getFileName() + " (variant " + config.variantName()
                         + ") uses an operator ONNX Runtime's CPU provider has no kernel for: " + message
                         + (check.warnings().isEmpty() ? "" : " (" + String.join("; ", check.warnings()) + ")")
