@@ -43,7 +43,7 @@ public final class LcmModelCheck {
         for (String part : List.of("text_encoder", "unet", "vae_decoder")) {
             Path file = graphs.get(part);
             if (!Files.isRegularFile(file)) {
-                problems.add("missing " + dir.relativize(file) + ": run `xaichat models pull image`");
+                problems.add("missing " + file + ": run `xaichat models pull image`");
                 continue;
             }
             files.add(file);

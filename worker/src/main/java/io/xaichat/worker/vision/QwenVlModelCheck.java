@@ -48,7 +48,7 @@ public final class QwenVlModelCheck {
         for (String name : GRAPHS) {
             Path file = modelDir.resolve("onnx").resolve(name + variant + ".onnx");
             if (!Files.isRegularFile(file)) {
-                problems.add("missing " + modelDir.relativize(file) + " (variant " + variantName
+                problems.add("missing " + file + " (variant " + variantName
                         + "): run `xaichat models pull vision --variant " + variantName + "`");
                 continue;
             }
