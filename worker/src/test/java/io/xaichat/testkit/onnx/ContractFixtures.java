@@ -31,7 +31,7 @@ public final class ContractFixtures {
         embedTokens(v.embed(), rng).write(onnx.resolve(v.embed().file()));
         decoder(v, rng).write(onnx.resolve(v.decoder().file()));
         TinyQwenVlModels.writeTokenizer(dir.resolve("tokenizer.json"));
-        writeQwenConfigs(dir, 4096);
+        writeQwenConfigs(dir, 32768); // max_position_embeddings as published
         return dir;
     }
 
