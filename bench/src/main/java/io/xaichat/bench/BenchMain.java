@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * Runs every benchmark in one go and prints one markdown table (also written to
  * {@code bench/target/BENCHMARKS-latest.md}):
  * <pre>
- * java -jar bench/target/xaichat-bench.jar [--quick] [--models DIR] [--only 1,2,...] [--out FILE]
+ * java -jar bench/target/xaichat-bench.jar [--quick] [--models DIR] [--only 1,2,...,7] [--out FILE]
  * </pre>
  * {@code --quick} uses only the tiny model and few repeats: a check that the harness works, not a measurement.
  */
@@ -40,7 +40,7 @@ public final class BenchMain {
         } catch (IllegalArgumentException e) {
             System.err.println("xaichat-bench: " + e.getMessage());
             System.err.println("usage: java -jar bench/target/xaichat-bench.jar [--quick] [--models DIR] "
-                    + "[--only 1,2,3,4,5,6] [--out FILE]");
+                    + "[--only 1,2,3,4,5,6,7] [--out FILE]");
             code = 2;
         } catch (Exception e) {
             e.printStackTrace();
@@ -52,7 +52,7 @@ public final class BenchMain {
     static BenchMain parse(String[] args) {
         boolean quick = false;
         Path modelDir = ModelCache.defaultDir();
-        Set<String> sections = new TreeSet<>(List.of("1", "2", "3", "4", "5", "6"));
+        Set<String> sections = new TreeSet<>(List.of("1", "2", "3", "4", "5", "6", "7"));
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -61,8 +61,8 @@ public final class BenchMain {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> {
                     sections = new TreeSet<>(List.of(value(args, ++i, "--only").split(",")));
-                    if (!Set.of("1", "2", "3", "4", "5", "6").containsAll(sections)) {
-                        throw new IllegalArgumentException("--only takes figure numbers 1-6, got " + sections);
+                    if (!Set.of("1", "2", "3", "4", "5", "6", "7").containsAll(sections)) {
+                        throw new IllegalArgumentException("--only takes figure numbers 1-7, got " + sections);
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
@@ -108,6 +108,8 @@ public final class BenchMain {
 
         // JMH first: its forked JVM then has the machine to itself, before the broker and workers start.
         if (sections.contains("6")) new JmhFigures(table, quick ? 1 : 3, quick ? 1 : 5).run();
+        // Vision memory needs no broker: one child JVM per job, before the cluster takes memory and cores.
+        if (sections.contains("7") && !quick) new VisionMemoryBench(table).run(models.dir(), threads);
         try (Cluster cluster = Cluster.start()) {
             if (sections.contains("2") || sections.contains("3")) {
                 new OverheadBench(cluster, table, quick ? 20 : 300, quick ? 5 : 30).run(tiny);

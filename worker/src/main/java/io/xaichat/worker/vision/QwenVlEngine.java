@@ -254,16 +254,15 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
     /** Refuses a job whose prompt does not fit the context or whose estimated memory is over the limit. */
     private void checkFits(VisionRequest request, GenerationSettings settings, java.awt.Dimension header,
                            QwenVlImageProcessor.Size size) throws JobFailure {
-        long patches = (long) (size.height() / processor.settings().patchSize())
-                * (size.width() / processor.settings().patchSize());
-        int imageTokens = (int) (patches / ((long) processor.settings().mergeSize() * processor.settings().mergeSize()));
-        int promptTokens = prompt.tokens(systemText(request), request.question(), imageTokens).length;
+        long patches = patches(size);
+        int promptTokens = promptTokens(systemText(request), request.question(), patches);
+        int imageTokens = imageTokens(patches);
         if ((long) promptTokens + settings.maxTokens() > modelConfig.contextLength()) {
             throw new JobFailure(ErrorCode.PROMPT_TOO_LONG, "the prompt is " + promptTokens + " tokens (" + imageTokens
                     + " for the image) and max_tokens is " + settings.maxTokens() + "; together they exceed the model's "
                     + "context of " + modelConfig.contextLength() + " tokens");
         }
-        long estimate = memory.bytes(patches, promptTokens, settings.maxTokens());
+        long estimate = memory.bytes((long) header.width * header.height, patches, promptTokens, settings.maxTokens());
         if (estimate > config.jobMemoryLimit()) {
             throw new JobFailure(ErrorCode.INPUT_REJECTED, "image " + header.width + "×" + header.height
                     + " resizes to " + size.width() + "×" + size.height() + " = " + patches + " patches; the job would "
@@ -275,11 +274,23 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
     }
 
     /** The worker's memory estimate for a job on an image of the given size, in bytes (used by the bench). */
-    public long estimateBytes(int width, int height, int promptTokensWithoutImage, int maxTokens) {
-        QwenVlImageProcessor.Size size = processor.targetSize(height, width);
-        long patches = (long) (size.height() / processor.settings().patchSize()) * (size.width() / processor.settings().patchSize());
-        long tokens = patches / ((long) processor.settings().mergeSize() * processor.settings().mergeSize());
-        return memory.bytes(patches, promptTokensWithoutImage + tokens, maxTokens);
+    public long estimateBytes(int width, int height, String question, int maxTokens) {
+        long patches = patches(processor.targetSize(height, width));
+        return memory.bytes((long) width * height, patches, promptTokens(DEFAULT_SYSTEM, question, patches), maxTokens);
+    }
+
+    private long patches(QwenVlImageProcessor.Size size) {
+        int p = processor.settings().patchSize();
+        return (long) (size.height() / p) * (size.width() / p);
+    }
+
+    private int imageTokens(long patches) {
+        int m = processor.settings().mergeSize();
+        return (int) (patches / ((long) m * m));
+    }
+
+    private int promptTokens(String system, String question, long patches) {
+        return prompt.tokens(system, question, imageTokens(patches)).length;
     }
 
     private static long mib(long bytes) {

@@ -11,7 +11,8 @@ package io.xaichat.worker.vision;
  *       logits (one row when the graph takes {@code num_logits_to_keep}, else seq rows of the vocabulary), the
  *       prompt embeddings and the KV cache for prompt plus output (past and present both alive during a step).</li>
  * </ul>
- * The phases do not overlap; the image features survive from one to the other.
+ * The phases do not overlap; the image features survive from one to the other. Before both, the decoded image
+ * lives on the Java heap: 4 bytes per pixel as a BufferedImage plus 12 as interleaved RGB ints for the resampler.
  */
 public final class VisionJobMemory {
     private static final int FLOAT = 4;
@@ -31,8 +32,12 @@ public final class VisionJobMemory {
         this.lastLogitsOnly = lastLogitsOnly;
     }
 
-    /** The estimate in bytes for an image of {@code patches} patches and a prompt of {@code promptTokens}. */
-    public long bytes(long patches, long promptTokens, long maxTokens) {
+    /**
+     * The estimate in bytes for an image of {@code imagePixels} (width × height as sent) resized to
+     * {@code patches} patches, and a prompt of {@code promptTokens}.
+     */
+    public long bytes(long imagePixels, long patches, long promptTokens, long maxTokens) {
+        long decoded = imagePixels * (4 + 12);
         long vision = 2 * model.visionHeads() * patches * patches * FLOAT
                 + (long) (patches * model.visionWidth() * (model.visionMlpRatio() + 6) * FLOAT)
                 + 2 * patches * PATCH_ROW * FLOAT;
@@ -43,6 +48,6 @@ public final class VisionJobMemory {
                 + (lastLogitsOnly ? 1 : s) * model.vocab() * FLOAT
                 + 3 * s * model.textHidden() * FLOAT
                 + 2 * cacheBytesPerToken * (s + maxTokens);
-        return Math.max(vision, decoder) + features;
+        return decoded + Math.max(vision, decoder) + features;
     }
 }
