@@ -17,8 +17,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -41,18 +39,13 @@ public final class ModelsCheckCommand implements Callable<Integer> {
     @Mixin
     ModelsOptions options;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", defaultValue = "all",
-            description = "chat, vision, image or all (default: ${DEFAULT-VALUE}).")
-    String kind;
-
-    @Option(names = "--variant", paramLabel = "NAME",
-            description = "Check this variant instead of the default (see `xaichat models list`). Needs a single KIND.")
-    String variant;
+    @Mixin
+    ModelSelection selection;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        List<ModelSpec> models = ModelsCommands.select(spec, ModelsCommands.manifest(spec, options), kind, variant);
+        List<ModelSpec> models = selection.select(spec, ModelsCommands.manifest(spec, options));
         int failing = 0;
         for (ModelSpec model : models) {
             List<String> problems = check(model, out);

@@ -17,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code xaichat models pull [chat|vision|image|all]}: downloads the model files of a kind. */
@@ -36,14 +35,8 @@ public final class ModelsPullCommand implements Callable<Integer> {
     @Mixin
     ModelsOptions options;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", defaultValue = "all",
-            description = "chat, vision, image or all (default: ${DEFAULT-VALUE}).")
-    String kind;
-
-    @Option(names = "--variant", paramLabel = "NAME",
-            description = "Quantization variant to pull instead of the default, e.g. q8_0 for chat or int8 for "
-                    + "vision (see `xaichat models list`). Needs a single KIND.")
-    String variant;
+    @Mixin
+    ModelSelection selection;
 
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
     boolean noProgress;
@@ -52,7 +45,7 @@ public final class ModelsPullCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<ModelSpec> models = ModelsCommands.select(spec, ModelsCommands.manifest(spec, options), kind, variant);
+        List<ModelSpec> models = selection.select(spec, ModelsCommands.manifest(spec, options));
         DownloadProgress progress = noProgress ? DownloadProgress.NONE : new ProgressBarDisplay(err);
         ModelDownloader downloader = new ModelDownloader(ModelDownloader.defaultClient(), progress, err::println);
 

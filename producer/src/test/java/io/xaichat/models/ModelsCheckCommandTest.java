@@ -1,18 +1,15 @@
 package io.xaichat.models;
 
+import static io.xaichat.models.CliRun.xaichat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.xaichat.cli.XaiChat;
 import io.xaichat.schema.JobKind;
 import io.xaichat.testkit.onnx.ContractFixtures;
 import io.xaichat.testkit.onnx.ExportContracts;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code xaichat models check} on model directories laid out as {@code models pull} leaves them, with the packaged
@@ -27,9 +24,9 @@ class ModelsCheckCommandTest {
         ExportContracts.QwenVl q4 = ExportContracts.qwenVl().stream().filter(v -> v.variant().equals("q4")).findFirst().orElseThrow();
         ContractFixtures.writeQwenVl(modelsDir.resolve("vision/qwen2-vl-2b-instruct"), q4, 3);
 
-        Run ok = xaichat("models", "check", "vision", "--models-dir", modelsDir.toString());
-        assertThat(ok.exitCode).as(ok.toString()).isZero();
-        assertThat(ok.out).contains("vision qwen2-vl-2b-instruct:q4", "manifest files: 8 of 8 present",
+        CliRun ok = xaichat("models", "check", "vision", "--models-dir", modelsDir.toString());
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+        assertThat(ok.out()).contains("vision qwen2-vl-2b-instruct:q4", "manifest files: 8 of 8 present",
                 "external data vision_encoder_q4.onnx_data (present)",
                 "feeds pixel_values FLOAT [num_patches, 1176]",
                 "feeds num_logits_to_keep INT64 []: 1",
@@ -37,18 +34,18 @@ class ModelsCheckCommandTest {
                 "OK: the vision engine will load qwen2-vl-2b-instruct:q4");
 
         Files.delete(modelsDir.resolve("vision/qwen2-vl-2b-instruct/onnx/vision_encoder_q4.onnx_data"));
-        Run missing = xaichat("models", "check", "vision", "--models-dir", modelsDir.toString());
-        assertThat(missing.exitCode).as(missing.toString()).isEqualTo(1);
-        assertThat(missing.out).contains("external data vision_encoder_q4.onnx_data (MISSING)",
+        CliRun missing = xaichat("models", "check", "vision", "--models-dir", modelsDir.toString());
+        assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(1);
+        assertThat(missing.out()).contains("external data vision_encoder_q4.onnx_data (MISSING)",
                 "PROBLEM: vision/qwen2-vl-2b-instruct/onnx/vision_encoder_q4.onnx_data is missing: run `xaichat models pull vision`",
                 "keeps its weights in vision_encoder_q4.onnx_data, which is missing");
     }
 
     @Test
     void aVariantWhoseGraphsAreAbsentIsReportedFileByFile() {
-        Run r = xaichat("models", "check", "vision", "--variant", "fp16", "--models-dir", modelsDir.toString());
-        assertThat(r.exitCode).isEqualTo(1);
-        assertThat(r.out).contains("manifest files: 0 of 8 present",
+        CliRun r = xaichat("models", "check", "vision", "--variant", "fp16", "--models-dir", modelsDir.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("manifest files: 0 of 8 present",
                 "PROBLEM: vision/qwen2-vl-2b-instruct/onnx/decoder_model_merged_fp16.onnx_data is missing: "
                         + "run `xaichat models pull vision --variant fp16`");
     }
@@ -56,9 +53,9 @@ class ModelsCheckCommandTest {
     @Test
     void checksTheImageModelsGraphsAndTokenizer() {
         ContractFixtures.writeLcm(modelsDir.resolve("image/lcm-dreamshaper-v7"), ExportContracts.lcm(), 2, "fox");
-        Run r = xaichat("models", "check", "image", "--models-dir", modelsDir.toString());
-        assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(r.out).contains("external data model.onnx_data (present)",
+        CliRun r = xaichat("models", "check", "image", "--models-dir", modelsDir.toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("external data model.onnx_data (present)",
                 "feeds timestep_cond FLOAT [batch_size, 256]", "tokenizer/: CLIP BPE loads", "OK: the image engine");
     }
 
@@ -79,20 +76,4 @@ class ModelsCheckCommandTest {
                 .contains("image/lcm-dreamshaper-v7/unet/model.onnx_data");
     }
 
-    private record Run(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;
-        }
-    }
-
-    private static Run xaichat(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new XaiChat());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 }
