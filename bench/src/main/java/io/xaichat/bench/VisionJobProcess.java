@@ -41,6 +41,11 @@ public final class VisionJobProcess {
         try (QwenVlEngine engine = QwenVlEngine.load(VisionEngineConfig.of("synthetic", model)
                 .withThreads(threads, CpuSet.none()).withImageTokenCap(cap, VisionEngineConfig.DEFAULT_JOB_MEMORY_LIMIT))) {
             long estimate = engine.estimateBytes(width, height, QUESTION, MAX_TOKENS);
+            // Warm up what a running worker has warm (image codecs, tokenizer, JIT), so the timing is the job's.
+            ObjectNode warm = request.deepCopy();
+            warm.putObject("image").put("base64", Base64.getEncoder().encodeToString(
+                    SyntheticImages.jpeg(SyntheticImages.photoLike(64, 64, 1))));
+            engine.prepare(JobEnvelope.of("warm", JobKind.VISION, "replies", warm));
             System.gc();
             long loaded = MemoryBench.status(ProcessHandle.current().pid()).getOrDefault("VmRSS", 0L);
             Files.writeString(Path.of("/proc/self/clear_refs"), "5"); // VmHWM := VmRSS

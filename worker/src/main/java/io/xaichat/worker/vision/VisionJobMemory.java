@@ -13,10 +13,13 @@ package io.xaichat.worker.vision;
  * </ul>
  * The phases do not overlap; the image features survive from one to the other. Before both, the decoded image
  * lives on the Java heap: 4 bytes per pixel as a BufferedImage plus 12 as interleaved RGB ints for the resampler.
+ * A fixed slack covers what does not scale with the image: JVM heap growth, decoder buffers, tensor copies — sized
+ * from the measured peaks of figure 7 in BENCHMARKS.md, where without it the estimate fell 3–18% short.
  */
 public final class VisionJobMemory {
     private static final int FLOAT = 4;
     private static final int PATCH_ROW = 3 * 2 * 14 * 14;
+    static final long SLACK = 320L << 20;
 
     private final QwenVlModelConfig model;
     private final long cacheBytesPerToken;
@@ -48,6 +51,6 @@ public final class VisionJobMemory {
                 + (lastLogitsOnly ? 1 : s) * model.vocab() * FLOAT
                 + 3 * s * model.textHidden() * FLOAT
                 + 2 * cacheBytesPerToken * (s + maxTokens);
-        return decoded + Math.max(vision, decoder) + features;
+        return SLACK + decoded + Math.max(vision, decoder) + features;
     }
 }

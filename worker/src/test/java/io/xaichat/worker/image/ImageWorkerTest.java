@@ -83,7 +83,7 @@ class ImageWorkerTest {
         assertThat(result.model()).isEqualTo("tiny-lcm");
         assertThat(result.cached()).isFalse();
         BufferedImage png = LcmImageEngineTest.decode(result.output());
-        assertThat(png.getWidth()).isEqualTo(96);
+        assertThat(png.getWidth()).isEqualTo(128);
         assertThat(png.getHeight()).isEqualTo(64);
         assertThat(LcmImageEngineTest.distinctColours(png)).as("an image, not a flat fill").isGreaterThan(50);
         JsonNode out = result.output();
