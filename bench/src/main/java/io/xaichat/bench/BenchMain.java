@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * Runs every benchmark in one go and prints one markdown table (also written to
  * {@code bench/target/BENCHMARKS-latest.md}):
  * <pre>
- * java -jar bench/target/xaichat-bench.jar [--quick] [--models DIR] [--only 1,2,...] [--out FILE]
+ * java -jar bench/target/xaichat-bench.jar [--quick] [--models DIR] [--only 1,2,...,7] [--out FILE]
  * </pre>
  * {@code --quick} uses only the tiny model and few repeats: a check that the harness works, not a measurement.
  */
@@ -108,6 +108,8 @@ public final class BenchMain {
 
         // JMH first: its forked JVM then has the machine to itself, before the broker and workers start.
         if (sections.contains("6")) new JmhFigures(table, quick ? 1 : 3, quick ? 1 : 5).run();
+        // Vision memory needs no broker: one child JVM per job, before the cluster takes memory and cores.
+        if (sections.contains("7") && !quick) new VisionMemoryBench(table).run(models.dir(), threads);
         try (Cluster cluster = Cluster.start()) {
             if (sections.contains("2") || sections.contains("3")) {
                 new OverheadBench(cluster, table, quick ? 20 : 300, quick ? 5 : 30).run(tiny);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code xaichat models}: the model files the workers need. */
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = "Download and inspect the model files listed in the model manifest.",
-        subcommands = {ModelsPullCommand.class, ModelsListCommand.class})
+        subcommands = {ModelsPullCommand.class, ModelsListCommand.class, ModelsCheckCommand.class})
 public final class ModelsCommand implements Runnable {
 
     @Spec
@@ -16,6 +16,6 @@ public final class ModelsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: pull or list");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: pull, list or check");
     }
 }

@@ -8,18 +8,15 @@ import io.xaichat.models.ModelManifest;
 import io.xaichat.models.ModelPaths;
 import io.xaichat.models.ModelSpec;
 import io.xaichat.models.ProgressBarDisplay;
-import io.xaichat.schema.JobKind;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code xaichat models pull [chat|vision|image|all]}: downloads the model files of a kind. */
@@ -38,14 +35,8 @@ public final class ModelsPullCommand implements Callable<Integer> {
     @Mixin
     ModelsOptions options;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", defaultValue = "all",
-            description = "chat, vision, image or all (default: ${DEFAULT-VALUE}).")
-    String kind;
-
-    @Option(names = "--variant", paramLabel = "NAME",
-            description = "Quantization variant to pull instead of the default, e.g. q8_0 for chat or int8 for "
-                    + "vision (see `xaichat models list`). Needs a single KIND.")
-    String variant;
+    @Mixin
+    ModelSelection selection;
 
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
     boolean noProgress;
@@ -54,7 +45,7 @@ public final class ModelsPullCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<ModelSpec> models = selectModels(ModelsCommands.manifest(spec, options));
+        List<ModelSpec> models = selection.select(spec, ModelsCommands.manifest(spec, options));
         DownloadProgress progress = noProgress ? DownloadProgress.NONE : new ProgressBarDisplay(err);
         ModelDownloader downloader = new ModelDownloader(ModelDownloader.defaultClient(), progress, err::println);
 
@@ -83,29 +74,6 @@ public final class ModelsPullCommand implements Callable<Integer> {
     private URI source(ModelFile file) {
         try {
             return ModelPaths.rebase(file.url(), options.baseUrl);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    private List<ModelSpec> selectModels(ModelManifest manifest) {
-        String k = kind.toLowerCase(Locale.ROOT);
-        if (k.equals("all")) {
-            if (variant != null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--variant needs a single KIND (chat, vision or image), not 'all'");
-            }
-            return manifest.defaults();
-        }
-        JobKind jobKind;
-        try {
-            jobKind = JobKind.fromWire(k);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown KIND '" + kind + "' (expected chat, vision, image or all)");
-        }
-        try {
-            return List.of(manifest.select(jobKind, variant));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -62,7 +62,7 @@ class BulkLineParserTest {
                 BulkLineParser.INVALID_REQUEST, "i", "'image_url' content part");
         assertInvalid(parser.parse(12, "{\"custom_id\":\"k\",\"kind\":\"audio\",\"request\":{}}"), 12,
                 BulkLineParser.INVALID_REQUEST, "k", "unknown job kind 'audio'");
-        assertInvalid(parser.parse(13, "{\"custom_id\":\"w\",\"kind\":\"image\",\"request\":{\"prompt\":\"p\",\"width\":100}}"),
+        assertInvalid(parser.parse(13, "{\"custom_id\":\"w\",\"kind\":\"image\",\"request\":{\"prompt\":\"p\",\"width\":2048}}"),
                 13, BulkLineParser.INVALID_REQUEST, "w", "invalid image request");
         assertInvalid(parser.parse(14, "{\"custom_id\":\"z\"}"), 14, BulkLineParser.INVALID_REQUEST, "z",
                 "neither an OpenAI batch request");

@@ -46,7 +46,8 @@ class CliHelpTest {
         assertThat(noPrompt.err()).contains("--kind chat needs --prompt");
 
         Run badWidth = run("submit", "--bootstrap-servers", "127.0.0.1:1", "--kind", "image", "--prompt", "p",
-                "--width", "100", "--out", "x.png");
+                "--width", "2048", "--out", "x.png"); // over the schema's maximum; 100 would reach the worker
+                                                      // and come back as invalid_request naming 64 or 128
         assertThat(badWidth.exit()).isEqualTo(2);
         assertThat(badWidth.err()).contains("invalid image job");
 

@@ -58,11 +58,20 @@ class ModelManifestTest {
         });
         assertThat(manifest.select(JobKind.CHAT, "q8_0").files()).singleElement()
                 .satisfies(f -> assertThat(f.sha256()).hasSize(64));
-        assertThat(vision.variant()).isEqualTo("q4f16");
+        // q4 keeps fp32 activations (ONNX Runtime's CPU provider runs it); its vision encoder's weights are external.
+        assertThat(vision.variant()).isEqualTo("q4");
         assertThat(vision.files()).extracting(ModelFile::path).map(p -> p.substring(p.lastIndexOf('/') + 1))
-                .containsExactlyInAnyOrder("vision_encoder_q4f16.onnx", "embed_tokens_q4f16.onnx",
-                        "decoder_model_merged_q4f16.onnx", "tokenizer.json", "config.json",
+                .containsExactlyInAnyOrder("vision_encoder_q4.onnx", "vision_encoder_q4.onnx_data",
+                        "embed_tokens_q4.onnx", "decoder_model_merged_q4.onnx", "tokenizer.json", "config.json",
                         "preprocessor_config.json", "generation_config.json");
+        // Every offered variant lists its external data files next to the graphs that reference them.
+        assertThat(manifest.select(JobKind.VISION, "fp16").files()).extracting(ModelFile::path)
+                .contains("vision/qwen2-vl-2b-instruct/onnx/decoder_model_merged_fp16.onnx",
+                        "vision/qwen2-vl-2b-instruct/onnx/decoder_model_merged_fp16.onnx_data");
+        assertThat(manifest.select(JobKind.VISION, "fp32").files()).extracting(ModelFile::path)
+                .contains("vision/qwen2-vl-2b-instruct/onnx/decoder_model_merged.onnx_data");
+        assertThat(manifest.models().stream().filter(m -> m.kind() == JobKind.VISION).map(ModelSpec::variant))
+                .containsExactly("q4", "int8", "fp16", "q4f16", "fp32");
         assertThat(image.files()).extracting(ModelFile::path).contains(
                 "image/lcm-dreamshaper-v7/text_encoder/model.onnx", "image/lcm-dreamshaper-v7/unet/model.onnx",
                 "image/lcm-dreamshaper-v7/vae_decoder/model.onnx", "image/lcm-dreamshaper-v7/tokenizer/vocab.json",

@@ -1,11 +1,9 @@
 package io.xaichat.models;
 
+import static io.xaichat.models.CliRun.xaichat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.xaichat.cli.XaiChat;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code xaichat models pull|list} against a local HTTP server that honours (or ignores) Range requests. */
 class ModelsPullCommandTest {
@@ -53,13 +50,13 @@ class ModelsPullCommandTest {
     void downloadsTheFileAndVerifiesItsDigest() throws IOException {
         Path manifest = writeManifest(chatModel("tiny.gguf", (long) SIZE, sha256(weights)));
 
-        Run run = xaichat("models", "pull", "chat", "--no-progress", "--manifest", manifest.toString(),
+        CliRun run = xaichat("models", "pull", "chat", "--no-progress", "--manifest", manifest.toString(),
                 "--models-dir", modelsDir.toString(), "--base-url", server.base().toString());
 
-        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(Files.readAllBytes(modelsDir.resolve("chat/tiny.gguf"))).isEqualTo(weights);
         assertThat(modelsDir.resolve("chat/tiny.gguf.part")).doesNotExist();
-        assertThat(run.out).contains("fetched  chat/tiny.gguf").contains("sha256 verified").contains("1 of 1 files ready");
+        assertThat(run.out()).contains("fetched  chat/tiny.gguf").contains("sha256 verified").contains("1 of 1 files ready");
         assertThat(server.rangeHeaders()).containsExactly("none");
     }
 
@@ -70,14 +67,14 @@ class ModelsPullCommandTest {
         Files.createDirectories(modelsDir.resolve("chat"));
         Files.write(modelsDir.resolve("chat/tiny.gguf.part"), Arrays.copyOf(weights, have));
 
-        Run run = pull(manifest, "chat");
+        CliRun run = pull(manifest, "chat");
 
-        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(server.rangeHeaders()).containsExactly("bytes=" + have + "-");
         assertThat(server.bodyBytesSent()).isEqualTo(SIZE - have);
         assertThat(Files.readAllBytes(modelsDir.resolve("chat/tiny.gguf"))).isEqualTo(weights);
         assertThat(modelsDir.resolve("chat/tiny.gguf.part")).doesNotExist();
-        assertThat(run.out).contains("sha256 verified");
+        assertThat(run.out()).contains("sha256 verified");
     }
 
     @Test
@@ -86,9 +83,9 @@ class ModelsPullCommandTest {
         Files.createDirectories(modelsDir.resolve("chat"));
         Files.write(modelsDir.resolve("chat/tiny.gguf.part"), weights);
 
-        Run run = pull(manifest, "chat");
+        CliRun run = pull(manifest, "chat");
 
-        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(server.rangeHeaders()).containsExactly("bytes=" + SIZE + "-");
         assertThat(server.bodyBytesSent()).isZero();
         assertThat(Files.readAllBytes(modelsDir.resolve("chat/tiny.gguf"))).isEqualTo(weights);
@@ -102,11 +99,11 @@ class ModelsPullCommandTest {
         Files.createDirectories(modelsDir.resolve("chat"));
         Files.write(modelsDir.resolve("chat/tiny.gguf.part"), randomBytes(5000, 7));
 
-        Run run = pull(manifest, "chat");
+        CliRun run = pull(manifest, "chat");
 
-        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(server.rangeHeaders()).containsExactly("bytes=5000-");
-        assertThat(run.err).contains("ignored the resume request for chat/tiny.gguf");
+        assertThat(run.err()).contains("ignored the resume request for chat/tiny.gguf");
         assertThat(Files.readAllBytes(modelsDir.resolve("chat/tiny.gguf"))).isEqualTo(weights);
     }
 
@@ -115,16 +112,16 @@ class ModelsPullCommandTest {
         String otherDigest = sha256(randomBytes(SIZE, 99));
         Path manifest = writeManifest(chatModel("tiny.gguf", (long) SIZE, otherDigest));
 
-        Run run = pull(manifest, "chat");
+        CliRun run = pull(manifest, "chat");
 
-        assertThat(run.exitCode).isEqualTo(1);
-        assertThat(run.err).contains("SHA-256 mismatch for chat/tiny.gguf")
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("SHA-256 mismatch for chat/tiny.gguf")
                 .contains("expected " + otherDigest)
                 .contains("actual " + sha256(weights))
                 .contains("The download was deleted");
         assertThat(modelsDir.resolve("chat/tiny.gguf")).doesNotExist();
         assertThat(modelsDir.resolve("chat/tiny.gguf.part")).doesNotExist();
-        assertThat(run.out).contains("0 of 1 files ready; 1 failed");
+        assertThat(run.out()).contains("0 of 1 files ready; 1 failed");
     }
 
     @Test
@@ -135,11 +132,11 @@ class ModelsPullCommandTest {
         }
         Path manifest = writeManifest(chatModel("tiny.gguf", (long) SIZE, sha256(weights)));
 
-        Run run = xaichat("models", "pull", "chat", "--no-progress", "--manifest", manifest.toString(),
+        CliRun run = xaichat("models", "pull", "chat", "--no-progress", "--manifest", manifest.toString(),
                 "--models-dir", modelsDir.toString(), "--base-url", "http://127.0.0.1:" + closedPort);
 
-        assertThat(run.exitCode).isEqualTo(1);
-        assertThat(run.err).contains("cannot download chat/tiny.gguf from http://127.0.0.1:" + closedPort
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("cannot download chat/tiny.gguf from http://127.0.0.1:" + closedPort
                         + REPO_PATH + "tiny.gguf")
                 .contains("ConnectException")
                 .contains("download https://huggingface.co" + REPO_PATH + "tiny.gguf and save it as "
@@ -153,9 +150,9 @@ class ModelsPullCommandTest {
         server.serve("/cdn/blob", weights);
         Path manifest = writeManifest(chatModel("moved.gguf", (long) SIZE, sha256(weights)));
 
-        Run run = pull(manifest, "chat");
+        CliRun run = pull(manifest, "chat");
 
-        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(Files.readAllBytes(modelsDir.resolve("chat/moved.gguf"))).isEqualTo(weights);
         assertThat(server.rangeHeaders()).hasSize(2);
     }
@@ -163,12 +160,12 @@ class ModelsPullCommandTest {
     @Test
     void skipsAFileThatIsAlreadyPresentWithTheRightDigest() throws IOException {
         Path manifest = writeManifest(chatModel("tiny.gguf", (long) SIZE, sha256(weights)));
-        assertThat(pull(manifest, "chat").exitCode).isZero();
+        assertThat(pull(manifest, "chat").exitCode()).isZero();
 
-        Run again = pull(manifest, "chat");
+        CliRun again = pull(manifest, "chat");
 
-        assertThat(again.exitCode).isZero();
-        assertThat(again.out).contains("present  chat/tiny.gguf").contains("sha256 verified");
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("present  chat/tiny.gguf").contains("sha256 verified");
         assertThat(server.rangeHeaders()).hasSize(1);
     }
 
@@ -176,11 +173,11 @@ class ModelsPullCommandTest {
     void downloadsAFileWithoutDigestButWarnsThatItIsUnverified() throws IOException {
         Path manifest = writeManifest(chatModel("tiny.gguf", null, null));
 
-        Run run = pull(manifest, "chat");
+        CliRun run = pull(manifest, "chat");
 
-        assertThat(run.exitCode).as(run.toString()).isZero();
-        assertThat(run.out).contains("UNVERIFIED");
-        assertThat(run.err).contains("WARNING: chat/tiny.gguf is UNVERIFIED")
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("UNVERIFIED");
+        assertThat(run.err()).contains("WARNING: chat/tiny.gguf is UNVERIFIED")
                 .contains("its SHA-256 is " + sha256(weights));
         assertThat(Files.readAllBytes(modelsDir.resolve("chat/tiny.gguf"))).isEqualTo(weights);
     }
@@ -189,11 +186,11 @@ class ModelsPullCommandTest {
     void drawsAProgressBarWithBytesAndRate() throws IOException {
         Path manifest = writeManifest(chatModel("tiny.gguf", (long) SIZE, sha256(weights)));
 
-        Run run = xaichat("models", "pull", "chat", "--manifest", manifest.toString(),
+        CliRun run = xaichat("models", "pull", "chat", "--manifest", manifest.toString(),
                 "--models-dir", modelsDir.toString(), "--base-url", server.base().toString());
 
-        assertThat(run.exitCode).as(run.toString()).isZero();
-        assertThat(run.err).contains("chat/tiny.gguf").contains("100%").contains("/3MiB").contains("MiB/s");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).contains("chat/tiny.gguf").contains("100%").contains("/3MiB").contains("MiB/s");
     }
 
     @Test
@@ -206,21 +203,21 @@ class ModelsPullCommandTest {
                 model("vision", "eye", "q4f16", true, List.of(
                         file("vision/eye/vision.onnx", "vision.onnx", null, null),
                         file("vision/eye/config.json", "config.json", 10L, null))));
-        assertThat(pull(manifest, "chat").exitCode).isZero();
-        assertThat(pull(manifest, "vision").exitCode).isEqualTo(1); // config.json is not served
+        assertThat(pull(manifest, "chat").exitCode()).isZero();
+        assertThat(pull(manifest, "vision").exitCode()).isEqualTo(1); // config.json is not served
         Files.write(modelsDir.resolve("chat/tiny-q8.gguf.part"), new byte[40]);
 
-        Run run = xaichat("models", "list", "--verify", "--manifest", manifest.toString(),
+        CliRun run = xaichat("models", "list", "--verify", "--manifest", manifest.toString(),
                 "--models-dir", modelsDir.toString());
 
-        assertThat(run.exitCode).as(run.toString()).isZero();
-        assertThat(line(run.out, "chat/tiny.gguf")).contains("chat").contains("tiny:q4 *").contains("3.0 MiB")
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(line(run.out(), "chat/tiny.gguf")).contains("chat").contains("tiny:q4 *").contains("3.0 MiB")
                 .contains("present").contains("sha256 ok");
-        assertThat(line(run.out, "chat/tiny-q8.gguf")).contains("tiny:q8").contains("100 B").contains("partial")
+        assertThat(line(run.out(), "chat/tiny-q8.gguf")).contains("tiny:q8").contains("100 B").contains("partial")
                 .contains("40 B so far");
-        assertThat(line(run.out, "vision/eye/vision.onnx")).contains("vision").contains("eye:q4f16 *")
+        assertThat(line(run.out(), "vision/eye/vision.onnx")).contains("vision").contains("eye:q4f16 *")
                 .contains("?").contains("present").contains("no digest");
-        assertThat(line(run.out, "vision/eye/config.json")).contains("missing");
+        assertThat(line(run.out(), "vision/eye/config.json")).contains("missing");
     }
 
     @Test
@@ -229,26 +226,26 @@ class ModelsPullCommandTest {
         Files.createDirectories(modelsDir.resolve("chat"));
         Files.write(modelsDir.resolve("chat/tiny.gguf"), randomBytes(SIZE, 5)); // right size, wrong bytes
 
-        Run quick = xaichat("models", "list", "--manifest", manifest.toString(), "--models-dir", modelsDir.toString());
-        Run verified = xaichat("models", "list", "--verify", "--manifest", manifest.toString(),
+        CliRun quick = xaichat("models", "list", "--manifest", manifest.toString(), "--models-dir", modelsDir.toString());
+        CliRun verified = xaichat("models", "list", "--verify", "--manifest", manifest.toString(),
                 "--models-dir", modelsDir.toString());
 
-        assertThat(line(quick.out, "chat/tiny.gguf")).contains("size ok");
-        assertThat(line(verified.out, "chat/tiny.gguf")).contains("SHA256 MISMATCH");
+        assertThat(line(quick.out(), "chat/tiny.gguf")).contains("size ok");
+        assertThat(line(verified.out(), "chat/tiny.gguf")).contains("SHA256 MISMATCH");
     }
 
     @Test
     void rejectsAnUnknownKindAndAVariantThatDoesNotExist() throws IOException {
         Path manifest = writeManifest(chatModel("tiny.gguf", (long) SIZE, sha256(weights)));
 
-        Run unknownKind = pull(manifest, "audio");
-        Run unknownVariant = xaichat("models", "pull", "chat", "--variant", "q2", "--manifest", manifest.toString(),
+        CliRun unknownKind = pull(manifest, "audio");
+        CliRun unknownVariant = xaichat("models", "pull", "chat", "--variant", "q2", "--manifest", manifest.toString(),
                 "--models-dir", modelsDir.toString());
 
-        assertThat(unknownKind.exitCode).isEqualTo(2);
-        assertThat(unknownKind.err).contains("unknown KIND 'audio' (expected chat, vision, image or all)");
-        assertThat(unknownVariant.exitCode).isEqualTo(2);
-        assertThat(unknownVariant.err).contains("no chat model has variant 'q2' (available: q4)");
+        assertThat(unknownKind.exitCode()).isEqualTo(2);
+        assertThat(unknownKind.err()).contains("unknown KIND 'audio' (expected chat, vision, image or all)");
+        assertThat(unknownVariant.exitCode()).isEqualTo(2);
+        assertThat(unknownVariant.err()).contains("no chat model has variant 'q2' (available: q4)");
         assertThat(server.rangeHeaders()).isEmpty();
     }
 
@@ -256,35 +253,19 @@ class ModelsPullCommandTest {
     void everyCommandHasHelp() {
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"models", "--help"},
                 new String[] {"models", "pull", "--help"}, new String[] {"models", "list", "--help"})) {
-            Run run = xaichat(args);
-            assertThat(run.exitCode).isZero();
-            assertThat(run.out).startsWith("Usage: xaichat");
+            CliRun run = xaichat(args);
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).startsWith("Usage: xaichat");
         }
     }
 
     // --- helpers ---
 
-    private Run pull(Path manifest, String kind) {
+    private CliRun pull(Path manifest, String kind) {
         return xaichat("models", "pull", kind, "--no-progress", "--manifest", manifest.toString(),
                 "--models-dir", modelsDir.toString(), "--base-url", server.base().toString());
     }
 
-    private record Run(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;
-        }
-    }
-
-    private static Run xaichat(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new XaiChat());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private static String line(String text, String containing) {
         return text.lines().filter(l -> l.contains(containing + " ")).findFirst()

@@ -115,7 +115,7 @@ class WorkerMainTest {
 
     @Test
     void theVisionVariantPicksTheOnnxFileSuffix() throws Exception {
-        // The tiny model's files have no suffix: fp32 and an empty variant find them, the default q4f16 does not.
+        // The tiny model's files have no suffix: fp32 and an empty variant find them, the default q4 does not.
         for (String variant : List.of("fp32", "")) {
             try (Worker worker = build("--kinds", "vision", "--vision-threads", "1", "--vision-model",
                     visionModel.toString(), "--vision-variant=" + variant)) {
@@ -125,8 +125,8 @@ class WorkerMainTest {
         assertThatThrownBy(() -> build("--kinds", "vision", "--vision-threads", "1", "--vision-model",
                 visionModel.toString()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(visionModel.resolve("onnx/vision_encoder_q4f16.onnx").toString())
-                .hasMessageContaining("xaichat models pull vision");
+                .hasMessageContaining(visionModel.resolve("onnx/vision_encoder_q4.onnx").toString())
+                .hasMessageContaining("xaichat models pull vision --variant q4");
 
         Path quantized = copyWithSuffix(visionModel, dir.resolve("vision-q4f16"), "_q4f16");
         try (Worker worker = build("--kinds", "vision", "--vision-threads", "1", "--vision-model", quantized.toString(),

@@ -18,8 +18,8 @@ public final class VisionOptions {
             description = "Model id reported in results. Env XAICHAT_VISION_MODEL_ID. Default: ${DEFAULT-VALUE}.")
     String modelId;
 
-    @Option(names = "--vision-variant", defaultValue = "${env:XAICHAT_VISION_VARIANT:-q4f16}",
-            description = "Quantization variant of the ONNX files (q4f16, int8, fp16; 'fp32' or empty for none). Env XAICHAT_VISION_VARIANT. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--vision-variant", defaultValue = "${env:XAICHAT_VISION_VARIANT:-q4}",
+            description = "Quantization variant of the ONNX files (q4, int8, fp16, q4f16; 'fp32' or empty for none). q4 and int8 keep fp32 activations and run on ONNX Runtime's CPU provider; q4f16's fused fp16 operators may not. Env XAICHAT_VISION_VARIANT. Default: ${DEFAULT-VALUE}.")
     String variant;
 
     @Option(names = "--vision-threads", defaultValue = "${env:XAICHAT_VISION_THREADS:-0}",
@@ -37,6 +37,14 @@ public final class VisionOptions {
     @Option(names = "--vision-max-pixels", defaultValue = "${env:XAICHAT_VISION_MAX_PIXELS}",
             description = "Largest resized image area; visual tokens ≈ max-pixels/784, the main speed lever. Env XAICHAT_VISION_MAX_PIXELS.")
     Long maxPixels;
+
+    @Option(names = "--vision-max-image-tokens", defaultValue = "${env:XAICHAT_VISION_MAX_IMAGE_TOKENS:-1280}",
+            description = "The worker's cap on visual tokens per image (28×28 pixels each), applied on top of the model's max_pixels. Env XAICHAT_VISION_MAX_IMAGE_TOKENS. Default: ${DEFAULT-VALUE}.")
+    int maxImageTokens;
+
+    @Option(names = "--vision-job-memory-mib", defaultValue = "${env:XAICHAT_VISION_JOB_MEMORY_MIB:-6144}",
+            description = "Largest estimated working memory of one vision job in MiB; larger jobs are refused before inference. Env XAICHAT_VISION_JOB_MEMORY_MIB. Default: ${DEFAULT-VALUE}.")
+    long jobMemoryMib;
 
     @Option(names = "--input-dir", defaultValue = "${env:XAICHAT_INPUT_DIR}",
             description = "Directory vision jobs may reference images in by path; unset = inline images only. Env XAICHAT_INPUT_DIR.")
@@ -60,7 +68,10 @@ public final class VisionOptions {
         String suffix = variant == null || variant.isBlank() || variant.equals("fp32") ? "" : "_" + variant.trim();
         try {
             return new VisionEngineConfig(modelId, models.resolve(model, DEFAULT_MODEL), suffix, n, pinned, minPixels,
-                    maxPixels, inputDir, maxImageBytes, maxImagePixels, maxTokens);
+                    maxPixels, inputDir, maxImageBytes, maxImagePixels, maxTokens, maxImageTokens,
+                    Math.multiplyExact(jobMemoryMib, 1L << 20));
+        } catch (ArithmeticException e) {
+            throw new ConfigException("--vision-job-memory-mib/XAICHAT_VISION_JOB_MEMORY_MIB is too large: " + jobMemoryMib);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

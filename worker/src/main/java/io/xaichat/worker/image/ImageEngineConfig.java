@@ -11,14 +11,19 @@ import java.nio.file.Path;
  *     {@code tokenizer/} ({@code vocab.json}, {@code merges.txt})
  * @param threads ONNX Runtime intra-op threads
  * @param cpus CPUs to pin those threads to; empty for no pinning
- * @param defaultSize width and height when the request gives none (a multiple of 8)
- * @param maxSize largest width or height accepted (a multiple of 8)
+ * @param defaultSize width and height when the request gives none (a multiple of 64)
+ * @param maxSize largest width or height accepted (a multiple of 64)
  * @param outputDir where PNGs larger than {@code inlineLimitBytes} are written; null to always inline them
  * @param inlineLimitBytes largest PNG returned inline as base64
  */
 public record ImageEngineConfig(String modelId, Path modelDir, int threads, CpuSet cpus, int defaultSize, int maxSize,
                                 Path outputDir, int inlineLimitBytes) {
     public static final int MIN_SIZE = 64;
+    /**
+     * Accepted sizes are multiples of 64: an exported SD 1.5 UNet down-samples the 1/8 latent three times and its
+     * up-sampling output sizes are fixed when the graph is traced, so other sizes fail inside the graph.
+     */
+    public static final int SIZE_STEP = 64;
     public static final int DEFAULT_SIZE = 512;
     public static final int MAX_SIZE = 1024;
     /** Leaves room under Kafka's default 1 MB record limit once base64 adds a third. */
@@ -65,8 +70,8 @@ public record ImageEngineConfig(String modelId, Path modelDir, int threads, CpuS
     }
 
     private static void requireSize(String name, int value, int min, int max) {
-        if (value < min || value > max || value % 8 != 0) {
-            throw new IllegalArgumentException("image " + name + " must be a multiple of 8 between " + min + " and "
+        if (value < min || value > max || value % SIZE_STEP != 0) {
+            throw new IllegalArgumentException("image " + name + " must be a multiple of " + SIZE_STEP + " between " + min + " and "
                     + max + ", got " + value);
         }
     }

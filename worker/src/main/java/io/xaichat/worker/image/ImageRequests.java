@@ -48,9 +48,14 @@ final class ImageRequests {
     }
 
     private static int checkSize(String field, int value, int max) throws JobFailure {
-        if (value < ImageEngineConfig.MIN_SIZE || value > max || value % 8 != 0) {
-            throw invalid(field + " " + value + " is not allowed: must be a multiple of 8 between "
-                    + ImageEngineConfig.MIN_SIZE + " and " + max);
+        int step = ImageEngineConfig.SIZE_STEP;
+        if (value < ImageEngineConfig.MIN_SIZE || value > max || value % step != 0) {
+            // Exported SD 1.5 UNets fix their up-sampling sizes when traced: other sizes fail inside the graph.
+            int below = Math.max(ImageEngineConfig.MIN_SIZE, Math.min(max, value) / step * step);
+            int above = Math.min(max / step * step, Math.max(ImageEngineConfig.MIN_SIZE, (value + step - 1) / step * step));
+            String nearest = below == above ? String.valueOf(below) : below + " or " + above;
+            throw invalid(field + " " + value + " is not allowed: must be a multiple of " + step + " between "
+                    + ImageEngineConfig.MIN_SIZE + " and " + max + " (nearest valid: " + nearest + ")");
         }
         return value;
     }

@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,9 +43,14 @@ public final class LcmImageEngine implements Engine<ImageRequest> {
         this.digest = digest;
     }
 
+    /** Checks the model directory ({@link LcmModelCheck}), then opens it; fails naming what is missing. */
     public static LcmImageEngine open(ImageEngineConfig config) throws IOException {
-        String digest = ModelFingerprint.of(List.of(config.textEncoder(), config.unet(), config.vaeDecoder(),
-                config.tokenizer().resolve("vocab.json"), config.tokenizer().resolve("merges.txt")));
+        LcmModelCheck.Report check = LcmModelCheck.inspect(config);
+        if (!check.ok()) {
+            throw new IOException("image model " + config.modelDir() + " cannot be loaded: "
+                    + String.join("; ", check.problems()));
+        }
+        String digest = ModelFingerprint.of(check.files());
         try {
             return new LcmImageEngine(config, LcmPipeline.open(config, new OnnxSessions(config.threads(), config.cpus())),
                     digest);

@@ -41,7 +41,10 @@ public final class HfTokenizer implements AutoCloseable {
         for (JsonNode token : root.path("added_tokens")) {
             special.put(token.path("content").asText(), token.path("id").asLong());
         }
-        Map<String, String> options = Map.of("addSpecialTokens", "false");
+        // DJL defaults to truncation at 512 tokens whatever tokenizer.json says; a vision prompt is encoded in parts,
+        // so a long question would silently lose its end (the assistant header included). Length is checked by
+        // the engine against the context instead.
+        Map<String, String> options = Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
         HuggingFaceTokenizer tokenizer;
         try {
             tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson, options);

@@ -17,7 +17,6 @@ import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,13 +32,8 @@ import java.util.Set;
  * row of the logits is read into Java (to pick the next token).
  */
 public final class OnnxCausalLmDecoder {
-    public static final String INPUTS_EMBEDS = "inputs_embeds";
-    public static final String INPUT_IDS = "input_ids";
-    private static final String ATTENTION_MASK = "attention_mask";
-    private static final String POSITION_IDS = "position_ids";
-    private static final String PAST_PREFIX = "past_key_values.";
-    private static final String PRESENT_PREFIX = "present.";
-    private static final String LOGITS = "logits";
+    public static final String INPUTS_EMBEDS = DecoderSignature.INPUTS_EMBEDS;
+    public static final String INPUT_IDS = DecoderSignature.INPUT_IDS;
 
     /** Produces the model's input for one generated token: its embedding [1,1,hidden] or its id [1,1]. */
     public interface TokenInput {
@@ -52,81 +46,52 @@ public final class OnnxCausalLmDecoder {
      * @param input inputs_embeds [1, length, hidden] or input_ids [1, length]; the decoder closes it
      * @param positions position ids per row ([1][length] or [3][length]); null if the model has none
      * @param nextPosition position of the first generated token (equal in every row)
+     * @param tokenIds the prompt's token ids, which the repetition penalty counts as seen
      */
-    public record Prompt(OnnxTensor input, int length, long[][] positions, long nextPosition) {}
+    public record Prompt(OnnxTensor input, int length, long[][] positions, long nextPosition, long[] tokenIds) {}
 
     private final OrtEnvironment env;
     private final OrtSession session;
-    private final String inputName;
-    private final TensorInfo inputInfo;
+    private final DecoderSignature signature;
+    private final OnnxJavaType inputType;
     private final OnnxJavaType maskType;
-    private final int positionRows;
-    private final Map<String, String> pastToPresent = new LinkedHashMap<>();
-    private final Map<String, TensorInfo> pastInfo = new HashMap<>();
 
+    /** @throws IllegalArgumentException naming what does not match when the graph is not a decoder it can feed */
     public OnnxCausalLmDecoder(OrtEnvironment env, OrtSession session) throws OrtException {
         this.env = env;
         this.session = session;
-        Map<String, NodeInfo> inputs = session.getInputInfo();
-        Set<String> outputs = session.getOutputInfo().keySet();
-        if (inputs.containsKey(INPUTS_EMBEDS)) {
-            inputName = INPUTS_EMBEDS;
-        } else if (inputs.containsKey(INPUT_IDS)) {
-            inputName = INPUT_IDS;
-        } else {
-            throw new IllegalArgumentException("decoder has neither " + INPUTS_EMBEDS + " nor " + INPUT_IDS
-                    + " among its inputs " + inputs.keySet());
-        }
-        inputInfo = tensorInfo(inputs.get(inputName));
-        if (!inputs.containsKey(ATTENTION_MASK)) {
-            throw new IllegalArgumentException("decoder has no " + ATTENTION_MASK + " input; inputs are " + inputs.keySet());
-        }
-        maskType = tensorInfo(inputs.get(ATTENTION_MASK)).type;
-        positionRows = inputs.containsKey(POSITION_IDS)
-                ? (tensorInfo(inputs.get(POSITION_IDS)).getShape().length == 3
-                        ? (int) Math.max(1, tensorInfo(inputs.get(POSITION_IDS)).getShape()[0]) : 1)
-                : 0;
-        for (Map.Entry<String, NodeInfo> e : inputs.entrySet()) {
-            if (!e.getKey().startsWith(PAST_PREFIX)) continue;
-            String present = PRESENT_PREFIX + e.getKey().substring(PAST_PREFIX.length());
-            if (!outputs.contains(present)) {
-                throw new IllegalArgumentException("decoder input " + e.getKey() + " has no matching output " + present);
-            }
-            TensorInfo info = tensorInfo(e.getValue());
-            long[] shape = info.getShape();
-            if (shape.length != 4 || shape[1] < 1 || shape[3] < 1) {
-                throw new IllegalArgumentException("decoder input " + e.getKey() + " has shape " + Arrays.toString(shape)
-                        + "; expected [batch, kv_heads, past, head_dim] with fixed kv_heads and head_dim");
-            }
-            pastToPresent.put(e.getKey(), present);
-            pastInfo.put(e.getKey(), info);
-        }
-        if (!outputs.contains(LOGITS)) throw new IllegalArgumentException("decoder has no " + LOGITS + " output");
+        this.signature = DecoderSignature.of(TensorSpec.of(session.getInputInfo()), session.getOutputInfo().keySet());
+        this.inputType = OnnxJavaType.valueOf(signature.main.type());
+        this.maskType = OnnxJavaType.valueOf(signature.mask.type());
+    }
+
+    public DecoderSignature signature() {
+        return signature;
     }
 
     /** True if the decoder takes embeddings (the caller embeds tokens), false if it takes token ids. */
     public boolean takesEmbeddings() {
-        return inputName.equals(INPUTS_EMBEDS);
+        return signature.takesEmbeddings();
     }
 
     /** Element type the decoder expects for its first input (e.g. FLOAT or FLOAT16 embeddings, INT64 ids). */
     public OnnxJavaType inputType() {
-        return inputInfo.type;
+        return inputType;
     }
 
     /** Rows of position ids the decoder takes: 3 for M-RoPE, 1 for plain RoPE, 0 if it takes none. */
     public int positionRows() {
-        return positionRows;
+        return signature.positionRows();
     }
 
     /** Layers with a KV cache. */
     public int layers() {
-        return pastToPresent.size() / 2;
+        return signature.layers();
     }
 
     /** A {@link TokenInput} for decoders that take token ids. */
     public TokenInput idInput() {
-        return id -> longTensor(new long[] {id}, new long[] {1, 1}, inputInfo.type);
+        return id -> longTensor(new long[] {id}, new long[] {1, 1}, inputType);
     }
 
     /**
@@ -135,6 +100,7 @@ public final class OnnxCausalLmDecoder {
      */
     public Generation generate(Prompt prompt, TokenInput tokenInput, HfTokenizer tokenizer, Set<Long> stopTokens,
                                GenerationSettings settings, boolean stream, ChunkSink sink) throws OrtException {
+        int positionRows = signature.positionRows();
         if (positionRows > 0 && (prompt.positions() == null || prompt.positions().length != positionRows)) {
             throw new IllegalArgumentException("decoder takes " + positionRows + " rows of position ids, got "
                     + (prompt.positions() == null ? "none" : prompt.positions().length));
@@ -151,6 +117,8 @@ public final class OnnxCausalLmDecoder {
             long nextPosition = prompt.nextPosition();
             String finish = "length";
             String text = "";
+            long[] seen = prompt.tokenIds() == null ? new long[16] : Arrays.copyOf(prompt.tokenIds(), prompt.tokenIds().length + 16);
+            int seenCount = prompt.tokenIds() == null ? 0 : prompt.tokenIds().length;
             while (true) {
                 OrtSession.Result result;
                 try {
@@ -161,12 +129,15 @@ public final class OnnxCausalLmDecoder {
                 if (cache != null) cache.close(); // the cache it held has been consumed by this step
                 cache = result;
                 pastLength += stepLength;
-                long token = sampler.next(lastLogits(result));
+                float[] logits = lastLogits(result);
+                Sampler.penalize(logits, seen, seenCount, settings.repetitionPenalty());
+                long token = sampler.next(logits);
                 if (stopTokens.contains(token)) {
                     finish = "stop";
                     break;
                 }
                 generated.add(token);
+                seen = append(seen, seenCount++, token);
                 text = tokenizer.decode(generated.stream().mapToLong(Long::longValue).toArray());
                 if (streamer.update(text)) {
                     finish = "stop";
@@ -174,7 +145,7 @@ public final class OnnxCausalLmDecoder {
                 }
                 if (generated.size() >= settings.maxTokens()) break;
                 input = tokenInput.forToken(token);
-                positions = new long[Math.max(positionRows, 1)][];
+                positions = new long[Math.max(signature.positionRows(), 1)][];
                 Arrays.fill(positions, new long[] {nextPosition});
                 nextPosition++;
                 stepLength = 1;
@@ -191,14 +162,27 @@ public final class OnnxCausalLmDecoder {
         Map<String, OnnxTensorLike> feed = new HashMap<>();
         List<OnnxTensor> created = new ArrayList<>();
         try {
-            feed.put(inputName, input);
+            feed.put(signature.main.name(), input);
             long[] mask = new long[pastLength + length];
             Arrays.fill(mask, 1);
-            feed.put(ATTENTION_MASK, keep(created, longTensor(mask, new long[] {1, mask.length}, maskType)));
-            if (positionRows > 0) feed.put(POSITION_IDS, keep(created, positionTensor(positions, length)));
-            for (Map.Entry<String, String> e : pastToPresent.entrySet()) {
+            feed.put(DecoderSignature.ATTENTION_MASK, keep(created, longTensor(mask, new long[] {1, mask.length}, maskType)));
+            if (signature.positions != null) {
+                feed.put(DecoderSignature.POSITION_IDS, keep(created, positionTensor(positions, length)));
+            }
+            if (signature.useCacheBranch != null) {
+                // optimum's merged decoders choose the with-past subgraph by this flag.
+                boolean[] flag = {cache != null};
+                feed.put(DecoderSignature.USE_CACHE_BRANCH, keep(created, signature.useCacheBranch.rank() == 0
+                        ? OnnxTensor.createTensor(env, flag[0]) : OnnxTensor.createTensor(env, flag)));
+            }
+            if (signature.numLogitsToKeep != null) {
+                long[] shape = signature.numLogitsToKeep.rank() == 0 ? new long[0] : new long[] {1};
+                feed.put(DecoderSignature.NUM_LOGITS_TO_KEEP, keep(created, longTensor(new long[] {1}, shape,
+                        OnnxJavaType.valueOf(signature.numLogitsToKeep.type()))));
+            }
+            for (Map.Entry<String, String> e : signature.pastToPresent.entrySet()) {
                 if (cache == null) {
-                    feed.put(e.getKey(), keep(created, emptyPast(pastInfo.get(e.getKey()))));
+                    feed.put(e.getKey(), keep(created, emptyPast(signature.past.get(e.getKey()))));
                 } else {
                     OnnxValue present = cache.get(e.getValue())
                             .orElseThrow(() -> new IllegalStateException("decoder returned no " + e.getValue()));
@@ -211,6 +195,13 @@ public final class OnnxCausalLmDecoder {
         }
     }
 
+    /** {@code seen} with {@code token} at {@code count}, grown when full. */
+    private static long[] append(long[] seen, int count, long token) {
+        long[] out = count < seen.length ? seen : Arrays.copyOf(seen, seen.length * 2);
+        out[count] = token;
+        return out;
+    }
+
     private static OnnxTensor keep(List<OnnxTensor> created, OnnxTensor tensor) {
         created.add(tensor);
         return tensor;
@@ -220,16 +211,16 @@ public final class OnnxCausalLmDecoder {
         int rows = positions.length;
         long[] flat = new long[rows * length];
         for (int r = 0; r < rows; r++) System.arraycopy(positions[r], 0, flat, r * length, length);
-        long[] shape = positionRows == 3 || rows > 1 ? new long[] {rows, 1, length} : new long[] {1, length};
-        return OnnxTensor.createTensor(env, LongBuffer.wrap(flat), shape);
+        long[] shape = signature.positions.rank() == 3 ? new long[] {rows, 1, length} : new long[] {1, length};
+        return longTensor(flat, shape, OnnxJavaType.valueOf(signature.positions.type()));
     }
 
-    private OnnxTensor emptyPast(TensorInfo info) throws OrtException {
-        long[] shape = {1, info.getShape()[1], 0, info.getShape()[3]};
-        return switch (info.type) {
+    private OnnxTensor emptyPast(TensorSpec spec) throws OrtException {
+        long[] shape = {1, spec.fixed(1), 0, spec.fixed(3)};
+        return switch (OnnxJavaType.valueOf(spec.type())) {
             case FLOAT -> OnnxTensor.createTensor(env, FloatBuffer.allocate(0), shape);
             case FLOAT16 -> OnnxTensor.createTensor(env, ShortBuffer.allocate(0), shape, OnnxJavaType.FLOAT16);
-            default -> throw new IllegalArgumentException("unsupported KV cache type " + info.type);
+            default -> throw new IllegalArgumentException("unsupported KV cache type " + spec.type());
         };
     }
 
@@ -243,7 +234,7 @@ public final class OnnxCausalLmDecoder {
 
     /** The logits of the last position, as floats. */
     private static float[] lastLogits(OrtSession.Result result) {
-        OnnxTensor logits = (OnnxTensor) result.get(LOGITS)
+        OnnxTensor logits = (OnnxTensor) result.get(DecoderSignature.LOGITS)
                 .orElseThrow(() -> new IllegalStateException("decoder returned no logits"));
         long[] shape = logits.getInfo().getShape();
         int vocab = (int) shape[shape.length - 1];

@@ -17,6 +17,22 @@ final class Sampler {
         return settings.greedy() ? argmax(logits) : sample(logits);
     }
 
+    /**
+     * transformers' RepetitionPenaltyLogitsProcessor: the logit of every token already in the sequence is divided
+     * by the penalty when positive and multiplied by it when negative, so repeats become less likely either way.
+     */
+    static void penalize(float[] logits, long[] seen, int count, double penalty) {
+        if (penalty == 1.0) return;
+        boolean[] done = new boolean[logits.length];
+        for (int i = 0; i < count; i++) {
+            long id = seen[i];
+            if (id < 0 || id >= logits.length || done[(int) id]) continue;
+            done[(int) id] = true;
+            float v = logits[(int) id];
+            logits[(int) id] = (float) (v < 0 ? v * penalty : v / penalty);
+        }
+    }
+
     static int argmax(float[] logits) {
         int best = 0;
         for (int i = 1; i < logits.length; i++) {

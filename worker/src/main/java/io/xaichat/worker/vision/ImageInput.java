@@ -54,6 +54,31 @@ public final class ImageInput {
         return inline ? decodeBase64(source.base64()) : readFile(source.path());
     }
 
+    /** The image's width and height from its header, checked against the pixel limit; no pixel is decoded. */
+    public java.awt.Dimension dimensions(byte[] bytes) throws JobFailure {
+        try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReader reader = readerFor(stream);
+            try {
+                reader.setInput(stream, true, true);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                checkPixels(width, height);
+                return new java.awt.Dimension(width, height);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new JobFailure(ErrorCode.INPUT_REJECTED, "image is not a readable PNG or JPEG: " + e.getMessage(), e);
+        }
+    }
+
+    private void checkPixels(long width, long height) throws JobFailure {
+        if (width < 1 || height < 1 || width * height > maxPixels) {
+            throw rejected("image is " + width + "×" + height + " = " + width * height
+                    + " pixels; the limit is " + maxPixels + " pixels");
+        }
+    }
+
     /** Checks the header's dimensions against the pixel limit, then decodes. */
     public BufferedImage decode(byte[] bytes) throws JobFailure {
         try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -62,10 +87,7 @@ public final class ImageInput {
                 reader.setInput(stream, true, true);
                 long width = reader.getWidth(0);
                 long height = reader.getHeight(0);
-                if (width < 1 || height < 1 || width * height > maxPixels) {
-                    throw rejected("image is " + width + "×" + height + " = " + width * height
-                            + " pixels; the limit is " + maxPixels + " pixels");
-                }
+                checkPixels(width, height);
                 DecodeBudget.check(reader, width, height, maxPixels);
                 BufferedImage image = reader.read(0);
                 if (image == null) throw rejected("image could not be decoded");

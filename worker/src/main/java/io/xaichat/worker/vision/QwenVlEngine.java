@@ -40,7 +40,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * Qwen2-VL (onnx-community export) answering a question about an image: preprocess the image into patches, encode
@@ -48,6 +47,7 @@ import java.util.stream.Stream;
  * place of the {@code <|image_pad|>} tokens, then decode with M-RoPE positions through {@code decoder_model_merged}.
  */
 public final class QwenVlEngine implements Engine<VisionRequest> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QwenVlEngine.class);
     private static final String DEFAULT_SYSTEM = "You are a helpful assistant.";
 
     private final VisionEngineConfig config;
@@ -61,12 +61,15 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
     private final ImageInput imageInput;
     private final ChatMlPrompt prompt;
     private final Set<Long> stopTokens;
+    private final double repetitionPenalty;
+    private final QwenVlModelConfig modelConfig;
+    private final VisionJobMemory memory;
     private final String digest;
     private final AtomicLong inferences = new AtomicLong();
 
     private QwenVlEngine(VisionEngineConfig config, OnnxSessions sessions, OrtSession visionEncoder,
                          OrtSession embedTokens, OrtSession decoderSession, HfTokenizer tokenizer,
-                         QwenVlImageProcessor processor) throws OrtException, IOException {
+                         QwenVlImageProcessor processor, List<Path> files) throws OrtException, IOException {
         this.config = config;
         this.sessions = sessions;
         this.visionEncoder = visionEncoder;
@@ -83,27 +86,34 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
         this.imageInput = new ImageInput(config.inputDir(), config.maxImageBytes(), config.maxImagePixels());
         this.prompt = new ChatMlPrompt(tokenizer);
         this.stopTokens = stopTokens(config.modelDir(), tokenizer);
-        this.digest = modelDigest(config);
+        this.repetitionPenalty = repetitionPenalty(config.modelDir());
+        this.modelConfig = QwenVlModelConfig.read(config.modelDir());
+        this.memory = new VisionJobMemory(modelConfig, decoder.signature().cacheBytesPerToken(),
+                decoder.signature().lastLogitsOnly());
+        this.digest = ModelFingerprint.of(files);
     }
 
-    /** Opens the three sessions and the tokenizer; fails with a message naming any missing file. */
+    /**
+     * Checks the model directory ({@link QwenVlModelCheck}: files, external data, graph inputs), then opens the three
+     * sessions and the tokenizer; fails with a message naming what is missing or does not match.
+     */
     public static QwenVlEngine load(VisionEngineConfig config) throws IOException, OrtException {
-        for (String name : List.of("vision_encoder", "embed_tokens", "decoder_model_merged")) {
-            if (!Files.isRegularFile(config.onnxFile(name))) {
-                throw new IOException("vision model file missing: " + config.onnxFile(name)
-                        + " (variant '" + config.variant() + "')");
-            }
+        QwenVlModelCheck.Report check = QwenVlModelCheck.inspect(config.modelDir(), config.variant());
+        if (!check.ok()) {
+            throw new IOException("vision model " + config.modelDir() + " (variant " + config.variantName()
+                    + ") cannot be loaded: " + String.join("; ", check.problems()));
         }
-        QwenVlImageProcessor processor = new QwenVlImageProcessor(
-                PreprocessorConfig.read(config.modelDir(), config.minPixels(), config.maxPixels()));
+        for (String warning : check.warnings()) LOG.warn("{}", warning);
+        QwenVlImageProcessor processor = new QwenVlImageProcessor(PreprocessorConfig.read(config.modelDir(),
+                config.minPixels(), config.maxPixels(), config.maxImageTokens()));
         OnnxSessions sessions = new OnnxSessions(config.threads(), config.cpus());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             HfTokenizer tokenizer = track(opened, HfTokenizer.load(config.modelDir().resolve("tokenizer.json")));
-            OrtSession vision = track(opened, sessions.open(config.onnxFile("vision_encoder")));
-            OrtSession embed = track(opened, sessions.open(config.onnxFile("embed_tokens")));
-            OrtSession decoder = track(opened, sessions.open(config.onnxFile("decoder_model_merged")));
-            return new QwenVlEngine(config, sessions, vision, embed, decoder, tokenizer, processor);
+            OrtSession vision = track(opened, open(sessions, config, "vision_encoder", check));
+            OrtSession embed = track(opened, open(sessions, config, "embed_tokens", check));
+            OrtSession decoder = track(opened, open(sessions, config, "decoder_model_merged", check));
+            return new QwenVlEngine(config, sessions, vision, embed, decoder, tokenizer, processor, check.files());
         } catch (IOException | OrtException | RuntimeException e) {
             for (AutoCloseable c : opened) {
                 try {
@@ -111,6 +121,24 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
                 } catch (Exception suppressed) {
                     e.addSuppressed(suppressed);
                 }
+            }
+            throw e;
+        }
+    }
+
+    /** Opens one graph; a missing CPU kernel (q4f16's fused fp16 operators) becomes advice on the variant. */
+    private static OrtSession open(OnnxSessions sessions, VisionEngineConfig config, String name,
+                                   QwenVlModelCheck.Report check) throws IOException, OrtException {
+        try {
+            return sessions.open(config.onnxFile(name));
+        } catch (OrtException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("NOT_IMPLEMENTED") || message.contains("Failed to find kernel")
+                    || message.contains("Could not find an implementation")) {
+                throw new IOException(config.onnxFile(name).getFileName() + " (variant " + config.variantName()
+                        + ") uses an operator ONNX Runtime's CPU provider has no kernel for: " + message
+                        + (check.warnings().isEmpty() ? "" : " (" + String.join("; ", check.warnings()) + ")")
+                        + ". Use a variant with fp32 activations: --vision-variant q4 or int8", e);
             }
             throw e;
         }
@@ -157,13 +185,16 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
         }
         GenerationSettings settings = settings(request, 0);
         byte[] bytes = imageInput.bytes(request.image());
-        BufferedImage image = imageInput.decode(bytes);
+        // Size, prompt length and memory are judged from the image header, before any pixel is decoded.
+        java.awt.Dimension header = imageInput.dimensions(bytes);
         QwenVlImageProcessor.Size size;
         try {
-            size = processor.targetSize(image.getHeight(), image.getWidth());
+            size = processor.targetSize(header.height, header.width);
         } catch (IllegalArgumentException e) {
             throw new JobFailure(ErrorCode.INPUT_REJECTED, e.getMessage(), e);
         }
+        checkFits(request, settings, header, size);
+        imageInput.decode(bytes); // a corrupt image is refused here, not in run()
         boolean deterministic = settings.greedy() || request.seed() != null;
 
         ObjectNode material = Json.MAPPER.createObjectNode();
@@ -210,7 +241,7 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
                     List.of(new MRope.Grid(patches.gridT(), patches.gridH() / m, patches.gridW() / m)));
             OnnxTensor embeds = promptEmbeddings(ids, features);
             Generation out = decoder.generate(
-                    new OnnxCausalLmDecoder.Prompt(embeds, ids.length, positions.ids(), positions.next()),
+                    new OnnxCausalLmDecoder.Prompt(embeds, ids.length, positions.ids(), positions.next(), ids),
                     this::embedToken, tokenizer, stopTokens, settings, job.streaming(), sink);
             inferences.incrementAndGet();
             return new EngineResult(TextNode.valueOf(out.text()),
@@ -220,6 +251,52 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
         }
     }
 
+    /** Refuses a job whose prompt does not fit the context or whose estimated memory is over the limit. */
+    private void checkFits(VisionRequest request, GenerationSettings settings, java.awt.Dimension header,
+                           QwenVlImageProcessor.Size size) throws JobFailure {
+        long patches = patches(size);
+        int promptTokens = promptTokens(systemText(request), request.question(), patches);
+        int imageTokens = imageTokens(patches);
+        if ((long) promptTokens + settings.maxTokens() > modelConfig.contextLength()) {
+            throw new JobFailure(ErrorCode.PROMPT_TOO_LONG, "the prompt is " + promptTokens + " tokens (" + imageTokens
+                    + " for the image) and max_tokens is " + settings.maxTokens() + "; together they exceed the model's "
+                    + "context of " + modelConfig.contextLength() + " tokens");
+        }
+        long estimate = memory.bytes((long) header.width * header.height, patches, promptTokens, settings.maxTokens());
+        if (estimate > config.jobMemoryLimit()) {
+            throw new JobFailure(ErrorCode.INPUT_REJECTED, "image " + header.width + "×" + header.height
+                    + " resizes to " + size.width() + "×" + size.height() + " = " + patches + " patches; the job would "
+                    + "need about " + mib(estimate) + " MiB, over the limit of " + mib(config.jobMemoryLimit())
+                    + " MiB (--vision-job-memory-mib / XAICHAT_VISION_JOB_MEMORY_MIB). Send a smaller image or "
+                    + "lower --vision-max-image-tokens / XAICHAT_VISION_MAX_IMAGE_TOKENS (now "
+                    + config.maxImageTokens() + ")");
+        }
+    }
+
+    /** The worker's memory estimate for a job on an image of the given size, in bytes (used by the bench). */
+    public long estimateBytes(int width, int height, String question, int maxTokens) {
+        long patches = patches(processor.targetSize(height, width));
+        return memory.bytes((long) width * height, patches, promptTokens(DEFAULT_SYSTEM, question, patches), maxTokens);
+    }
+
+    private long patches(QwenVlImageProcessor.Size size) {
+        int p = processor.settings().patchSize();
+        return (long) (size.height() / p) * (size.width() / p);
+    }
+
+    private int imageTokens(long patches) {
+        int m = processor.settings().mergeSize();
+        return (int) (patches / ((long) m * m));
+    }
+
+    private int promptTokens(String system, String question, long patches) {
+        return prompt.tokens(system, question, imageTokens(patches)).length;
+    }
+
+    private static long mib(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
+    }
+
     private GenerationSettings settings(VisionRequest r, long seed) throws JobFailure {
         try {
             return new GenerationSettings(
@@ -227,7 +304,7 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
                     r.temperature() != null ? r.temperature() : 0.0,
                     r.topP() != null ? r.topP() : 1.0,
                     r.topK() != null ? r.topK() : 0,
-                    seed, r.stop());
+                    seed, r.stop(), repetitionPenalty);
         } catch (IllegalArgumentException e) {
             throw new JobFailure(ErrorCode.INVALID_REQUEST, e.getMessage(), e);
         }
@@ -313,17 +390,14 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
         return Set.copyOf(stops);
     }
 
-    private static String modelDigest(VisionEngineConfig config) throws IOException {
-        List<Path> files = new ArrayList<>(List.of(config.modelDir().resolve("tokenizer.json")));
-        for (String name : List.of("vision_encoder", "embed_tokens", "decoder_model_merged")) {
-            files.add(config.onnxFile(name));
-        }
-        try (Stream<Path> extra = Files.list(config.modelDir())) {
-            extra.filter(p -> p.getFileName().toString().endsWith("config.json")).sorted().forEach(files::add);
-        }
-        return ModelFingerprint.of(files);
+    /** generation_config.json's repetition_penalty (Qwen2-VL-2B-Instruct: 1.05), or 1 (none). */
+    private static double repetitionPenalty(Path modelDir) throws IOException {
+        Path generation = modelDir.resolve("generation_config.json");
+        if (!Files.isRegularFile(generation)) return 1.0;
+        double p = Json.tree(Files.readAllBytes(generation)).path("repetition_penalty").asDouble(1.0);
+        if (!(p > 0)) throw new IOException(generation + " has repetition_penalty " + p + "; it must be > 0");
+        return p;
     }
-
 
     @Override
     public CpuSet cpus() {

@@ -11,7 +11,11 @@ import java.awt.image.Raster;
  */
 public final class QwenVlImageProcessor {
 
-    /** Preprocessing settings; the defaults are those of Qwen2-VL-2B-Instruct's preprocessor_config.json. */
+    /**
+     * Preprocessing settings. The defaults are transformers' Qwen2VLImageProcessor class defaults (max_pixels
+     * 28·28·1280); the published preprocessor_config.json of Qwen2-VL-2B-Instruct says 12845056, which the engine
+     * reads and then caps (see {@link PreprocessorConfig}).
+     */
     public record Settings(long minPixels, long maxPixels, int patchSize, int mergeSize, int temporalPatchSize,
                            float[] mean, float[] std) {
         public static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
@@ -73,7 +77,8 @@ public final class QwenVlImageProcessor {
 
     /**
      * The reference smart resize: round each side to the nearest multiple of {@code factor} (Python's round, ties
-     * to even), then scale both sides down (floor) or up (ceil) by a common factor if the area leaves the range.
+     * to even), at least one factor, then scale both sides down (floor, at least one factor) or up (ceil) by a
+     * common factor if the area leaves the range.
      *
      * @throws IllegalArgumentException for sides under 10 pixels or an aspect ratio over 200
      */
@@ -86,12 +91,13 @@ public final class QwenVlImageProcessor {
             throw new IllegalArgumentException("image is " + width + "×" + height
                     + " pixels; the aspect ratio must be at most 200");
         }
-        long h = (long) Math.rint((double) height / factor) * factor;
-        long w = (long) Math.rint((double) width / factor) * factor;
+        // transformers clamps every side to at least one factor: a thin strip must not become 0 pixels tall.
+        long h = Math.max(factor, (long) Math.rint((double) height / factor) * factor);
+        long w = Math.max(factor, (long) Math.rint((double) width / factor) * factor);
         if (h * w > maxPixels) {
             double beta = Math.sqrt((double) height * width / maxPixels);
-            h = (long) Math.floor(height / beta / factor) * factor;
-            w = (long) Math.floor(width / beta / factor) * factor;
+            h = Math.max(factor, (long) Math.floor(height / beta / factor) * factor);
+            w = Math.max(factor, (long) Math.floor(width / beta / factor) * factor);
         } else if (h * w < minPixels) {
             double beta = Math.sqrt((double) minPixels / ((double) height * width));
             h = (long) Math.ceil(height * beta / factor) * factor;

@@ -36,7 +36,10 @@ public final class OnnxModelWriter {
     private final String graphName;
     private final List<Protobuf> inputs = new ArrayList<>();
     private final List<Protobuf> outputs = new ArrayList<>();
-    private final List<Protobuf> initializers = new ArrayList<>();
+    private final List<java.util.Map.Entry<String, Tensor>> initializers = new ArrayList<>();
+    private final java.util.Map<String, Integer> opsets = new java.util.LinkedHashMap<>();
+    private String externalData;
+    private long externalThreshold;
     private final List<Node> nodes = new ArrayList<>();
     private int opset = OPSET;
     private int counter;
@@ -47,6 +50,22 @@ public final class OnnxModelWriter {
 
     public OnnxModelWriter opset(int version) {
         this.opset = version;
+        return this;
+    }
+
+    /** Also imports {@code domain} (e.g. {@code com.microsoft} for ONNX Runtime's contrib operators). */
+    public OnnxModelWriter opsetImport(String domain, int version) {
+        opsets.put(domain, version);
+        return this;
+    }
+
+    /**
+     * Stores every initializer of at least {@code minBytes} in {@code fileName} next to the graph, as exports over
+     * 2 GB do (ONNX external data: {@code data_location = EXTERNAL}, {@code location}/{@code offset}/{@code length}).
+     */
+    public OnnxModelWriter externalData(String fileName, long minBytes) {
+        this.externalData = fileName;
+        this.externalThreshold = minBytes;
         return this;
     }
 
@@ -61,7 +80,7 @@ public final class OnnxModelWriter {
     }
 
     public OnnxModelWriter initializer(String name, Tensor tensor) {
-        initializers.add(tensor.proto(name));
+        initializers.add(java.util.Map.entry(name, tensor));
         return this;
     }
 
@@ -114,25 +133,47 @@ public final class OnnxModelWriter {
         return name;
     }
 
+    /** The model with every initializer inline. */
     public byte[] toBytes() {
+        return toBytes(null);
+    }
+
+    /** The model; initializers over the threshold go to {@code data} when it is not null. */
+    private byte[] toBytes(java.io.ByteArrayOutputStream data) {
         Protobuf graph = new Protobuf();
         for (Node n : nodes) graph.message(1, n.proto());
         graph.string(2, graphName);
-        for (Protobuf t : initializers) graph.message(5, t);
+        for (java.util.Map.Entry<String, Tensor> t : initializers) {
+            Tensor tensor = t.getValue();
+            if (data != null && tensor.raw().length >= externalThreshold) {
+                while (data.size() % 64 != 0) data.write(0); // aligned as onnx.external_data_helper does
+                long offset = data.size();
+                data.writeBytes(tensor.raw());
+                graph.message(5, tensor.externalProto(t.getKey(), externalData, offset));
+            } else {
+                graph.message(5, tensor.proto(t.getKey()));
+            }
+        }
         for (Protobuf i : inputs) graph.message(11, i);
         for (Protobuf o : outputs) graph.message(12, o);
-        return new Protobuf()
+        Protobuf model = new Protobuf()
                 .varint(1, IR_VERSION)
                 .string(2, "xaichat-testkit")
                 .message(7, graph)
-                .message(8, new Protobuf().string(1, "").varint(2, opset))
-                .toBytes();
+                .message(8, new Protobuf().string(1, "").varint(2, opset));
+        opsets.forEach((domain, version) -> model.message(8, new Protobuf().string(1, domain).varint(2, version)));
+        return model.toBytes();
     }
 
+    /** Writes the graph, and its external data file next to it when one was asked for. */
     public Path write(Path file) {
         try {
             if (file.getParent() != null) Files.createDirectories(file.getParent());
-            return Files.write(file, toBytes());
+            if (externalData == null) return Files.write(file, toBytes());
+            java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+            byte[] graph = toBytes(data);
+            Files.write(file.resolveSibling(externalData), data.toByteArray());
+            return Files.write(file, graph);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -162,6 +203,14 @@ public final class OnnxModelWriter {
         private Node(String opType, String name) {
             this.opType = opType;
             this.name = name;
+        }
+
+        private String domain = "";
+
+        /** The operator's domain, e.g. {@code com.microsoft}; import it with {@link #opsetImport}. */
+        public Node domain(String name) {
+            this.domain = name;
+            return this;
         }
 
         public Node in(String... names) {
@@ -217,6 +266,7 @@ public final class OnnxModelWriter {
             for (String o : outs) p.string(2, o);
             p.string(3, name).string(4, opType);
             for (Protobuf a : attributes) p.message(5, a);
+            if (!domain.isEmpty()) p.string(7, domain);
             return p;
         }
     }
@@ -235,6 +285,13 @@ public final class OnnxModelWriter {
             ByteBuffer b = buffer(values.length, 2, dims);
             for (float v : values) b.putShort(Fp16Conversions.floatToFp16(v));
             return new Tensor(OnnxType.FLOAT16, dims, b.array());
+        }
+
+        /** Raw uint8 values (packed 4-bit weights). */
+        public static Tensor bytes(byte[] values, long... dims) {
+            ByteBuffer b = buffer(values.length, 1, dims);
+            b.put(values);
+            return new Tensor(OnnxType.UINT8, dims, b.array());
         }
 
         public static Tensor ints(int[] values, long... dims) {
@@ -256,6 +313,15 @@ public final class OnnxModelWriter {
                         + " elements but " + count + " values were given");
             }
             return ByteBuffer.allocate(count * width).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        /** TensorProto whose bytes live in an external file: external_data = 13, data_location = 14 (EXTERNAL). */
+        Protobuf externalProto(String name, String location, long offset) {
+            Protobuf p = new Protobuf().packedVarints(1, dims).varint(2, type.code).string(8, name);
+            p.message(13, new Protobuf().string(1, "location").string(2, location));
+            p.message(13, new Protobuf().string(1, "offset").string(2, Long.toString(offset)));
+            p.message(13, new Protobuf().string(1, "length").string(2, Long.toString(raw.length)));
+            return p.varint(14, 1);
         }
 
         Protobuf proto(String name) {

@@ -45,20 +45,34 @@ public final class TinyLcmModels {
 
     /** Writes the four parts under {@code dir}; the tokenizer knows {@code words} as whole tokens. */
     public static Path write(Path dir, Variant variant, long weightSeed, String... words) {
+        return write(dir, variant, weightSeed, null, words);
+    }
+
+    /**
+     * Like {@link #write(Path, Variant, long, String...)}, declaring inputs and outputs (and external data) exactly
+     * as {@code contract} says when it is not null.
+     */
+    public static Path write(Path dir, Variant variant, long weightSeed, ExportContracts.Lcm contract, String... words) {
         Random rng = new Random(weightSeed);
-        textEncoder(variant, rng).write(dir.resolve("text_encoder/model.onnx"));
-        unet(variant, rng).write(dir.resolve("unet/model.onnx"));
-        vaeDecoder(variant, rng).write(dir.resolve("vae_decoder/model.onnx"));
+        textEncoder(variant, rng, contract == null ? null : contract.textEncoder())
+                .write(dir.resolve("text_encoder/model.onnx"));
+        unet(variant, rng, contract == null ? null : contract.unet()).write(dir.resolve("unet/model.onnx"));
+        vaeDecoder(variant, rng, contract == null ? null : contract.vaeDecoder())
+                .write(dir.resolve("vae_decoder/model.onnx"));
         ClipTestVocab.write(dir.resolve("tokenizer"), words);
         return dir;
     }
 
     /** input_ids [batch, sequence] → last_hidden_state [batch, sequence, H], pooler_output [batch, H]. */
-    static OnnxModelWriter textEncoder(Variant v, Random rng) {
+    static OnnxModelWriter textEncoder(Variant v, Random rng, ExportContracts.Graph contract) {
         OnnxModelWriter m = new OnnxModelWriter("text_encoder");
-        m.input("input_ids", v.ids, "batch", "sequence");
-        m.output("last_hidden_state", v.real, "batch", "sequence", HIDDEN);
-        m.output("pooler_output", v.real, "batch", HIDDEN);
+        if (contract != null) {
+            ContractFixtures.declare(m, contract);
+        } else {
+            m.input("input_ids", v.ids, "batch", "sequence");
+            m.output("last_hidden_state", v.real, "batch", "sequence", HIDDEN);
+            m.output("pooler_output", v.real, "batch", HIDDEN);
+        }
         String ids = v.ids == INT64 ? "input_ids" : m.op("Cast", "input_ids").attr("to", INT64.code()).output();
         // Ids reach 49407; folding them into a small table keeps the file small and still separates tokens.
         String folded = m.op("Mod", ids, m.longs(TABLE)).output();
@@ -78,14 +92,18 @@ public final class TinyLcmModels {
      * timestep_cond [batch, 256] → out_sample [batch, 4, height, width]: tanh of a 3×3 convolution of the sample
      * plus per-channel offsets from the text, the timestep and the guidance embedding.
      */
-    static OnnxModelWriter unet(Variant v, Random rng) {
+    static OnnxModelWriter unet(Variant v, Random rng, ExportContracts.Graph contract) {
         OnnxModelWriter m = new OnnxModelWriter("unet");
-        m.input("sample", v.real, "batch", 4, "height", "width");
-        if (v.timestepVector) m.input("timestep", v.timestep, "steps");
-        else m.input("timestep", v.timestep);
-        m.input("encoder_hidden_states", v.real, "batch", "sequence", HIDDEN);
-        m.input("timestep_cond", v.real, "batch", COND_DIM);
-        m.output("out_sample", v.real, "batch", 4, "height", "width");
+        if (contract != null) {
+            ContractFixtures.declare(m, contract);
+        } else {
+            m.input("sample", v.real, "batch", 4, "height", "width");
+            if (v.timestepVector) m.input("timestep", v.timestep, "steps");
+            else m.input("timestep", v.timestep);
+            m.input("encoder_hidden_states", v.real, "batch", "sequence", HIDDEN);
+            m.input("timestep_cond", v.real, "batch", COND_DIM);
+            m.output("out_sample", v.real, "batch", 4, "height", "width");
+        }
 
         String sample = toFloat(m, "sample", v.real);
         String conv = m.op("Conv", sample, m.random(rng, 0.3f, FLOAT, 4, 4, 3, 3), m.random(rng, 0.1f, FLOAT, 4))
@@ -105,10 +123,14 @@ public final class TinyLcmModels {
     }
 
     /** latent_sample [batch, 4, h, w] → sample [batch, 3, 8h, 8w] in [−1, 1]. */
-    static OnnxModelWriter vaeDecoder(Variant v, Random rng) {
+    static OnnxModelWriter vaeDecoder(Variant v, Random rng, ExportContracts.Graph contract) {
         OnnxModelWriter m = new OnnxModelWriter("vae_decoder");
-        m.input("latent_sample", v.real, "batch", 4, "latent_height", "latent_width");
-        m.output("sample", v.real, "batch", 3, "height", "width");
+        if (contract != null) {
+            ContractFixtures.declare(m, contract);
+        } else {
+            m.input("latent_sample", v.real, "batch", 4, "latent_height", "latent_width");
+            m.output("sample", v.real, "batch", 3, "height", "width");
+        }
         String up = m.op("Resize", toFloat(m, "latent_sample", v.real), "", m.floats(new float[] {1, 1, 8, 8}, 4))
                 .attr("mode", "linear").output();
         String rgb = m.op("Conv", up, m.random(rng, 0.05f, FLOAT, 3, 4, 3, 3), m.random(rng, 0.1f, FLOAT, 3))

@@ -77,11 +77,22 @@ public final class TinyQwenVlModels {
             m.output("present." + i + ".key", OnnxType.FLOAT, "batch", KV_HEADS, "total", HEAD_DIM);
             m.output("present." + i + ".value", OnnxType.FLOAT, "batch", KV_HEADS, "total", HEAD_DIM);
         }
+        String x = decoderBody(m, rng, "inputs_embeds", OnnxType.FLOAT);
+        m.node("MatMul").in(x, m.random(rng, 2f, OnnxType.FLOAT, HIDDEN, VOCAB)).out("logits");
+        return m;
+    }
+
+    /**
+     * The decoder's layers on float32 embeddings {@code embeds}: adds a projection of the three position rows, then
+     * attention over past + new keys per layer, writing {@code present.*} in the {@code cache} element type.
+     * Returns the final hidden state (float32) for the caller's head.
+     */
+    static String decoderBody(OnnxModelWriter m, Random rng, String embeds, OnnxType cache) {
         // x = embeds + (positions [b,s,3] · P) / 8
         String pos = m.op("Cast", "position_ids").attr("to", (long) OnnxType.FLOAT.code()).output();
         String posBs3 = m.op("Transpose", pos).ints("perm", 1, 2, 0).output();
         String posEmb = m.op("MatMul", posBs3, m.random(rng, 0.125f, OnnxType.FLOAT, 3, HIDDEN)).output();
-        String x = m.op("Add", "inputs_embeds", posEmb).output();
+        String x = m.op("Add", embeds, posEmb).output();
         int width = KV_HEADS * HEAD_DIM;
         String heads = m.longs(0, 0, KV_HEADS, HEAD_DIM);
         for (int i = 0; i < LAYERS; i++) {
@@ -89,10 +100,8 @@ public final class TinyQwenVlModels {
             String q = split(m, m.op("MatMul", x, m.random(rng, 1.5f, OnnxType.FLOAT, HIDDEN, width)).output(), heads);
             String k = split(m, m.op("MatMul", x, m.random(rng, 1.5f, OnnxType.FLOAT, HIDDEN, width)).output(), heads);
             String v = split(m, m.op("MatMul", x, m.random(rng, 0.5f, OnnxType.FLOAT, HIDDEN, width)).output(), heads);
-            String keys = "present." + i + ".key";
-            String values = "present." + i + ".value";
-            m.node("Concat").in("past_key_values." + i + ".key", k).out(keys).attr("axis", 2L);
-            m.node("Concat").in("past_key_values." + i + ".value", v).out(values).attr("axis", 2L);
+            String keys = cacheConcat(m, "past_key_values." + i + ".key", k, "present." + i + ".key", cache);
+            String values = cacheConcat(m, "past_key_values." + i + ".value", v, "present." + i + ".value", cache);
             String kt = m.op("Transpose", keys).ints("perm", 0, 1, 3, 2).output();
             String scores = m.op("Mul", m.op("MatMul", q, kt).output(),
                     m.scalar((float) (1 / Math.sqrt(HEAD_DIM)))).output();
@@ -102,8 +111,19 @@ public final class TinyQwenVlModels {
                     m.longs(0, 0, width)).output();
             x = m.op("Add", x, m.op("MatMul", merged, m.random(rng, 0.5f, OnnxType.FLOAT, width, HIDDEN)).output()).output();
         }
-        m.node("MatMul").in(x, m.random(rng, 2f, OnnxType.FLOAT, HIDDEN, VOCAB)).out("logits");
-        return m;
+        return x;
+    }
+
+    /** past ++ new along the sequence axis, as float32; {@code present} gets it in the cache's element type. */
+    private static String cacheConcat(OnnxModelWriter m, String past, String added, String present, OnnxType cache) {
+        if (cache == OnnxType.FLOAT) {
+            m.node("Concat").in(past, added).out(present).attr("axis", 2L);
+            return present;
+        }
+        String pastFloat = m.op("Cast", past).attr("to", (long) OnnxType.FLOAT.code()).output();
+        String all = m.op("Concat", pastFloat, added).attr("axis", 2L).output();
+        m.node("Cast").in(all).out(present).attr("to", (long) cache.code());
+        return all;
     }
 
     /** [b, s, heads·dim] → [b, heads, s, dim]. */

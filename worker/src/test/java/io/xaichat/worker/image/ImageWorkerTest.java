@@ -75,7 +75,7 @@ class ImageWorkerTest {
 
     @Test
     void answersWithAnInlinePngOfTheRequestedSize() throws Exception {
-        bench.send(bench.job("fox", JobKind.IMAGE, request("a red fox", 2, 96, 64, 5L)));
+        bench.send(bench.job("fox", JobKind.IMAGE, request("a red fox", 2, 128, 64, 5L)));
         ResultEnvelope result = bench.replies().await("fox", WAIT);
 
         assertThat(result.status()).as(Json.toString(result)).isEqualTo(ResultStatus.OK);
@@ -83,7 +83,7 @@ class ImageWorkerTest {
         assertThat(result.model()).isEqualTo("tiny-lcm");
         assertThat(result.cached()).isFalse();
         BufferedImage png = LcmImageEngineTest.decode(result.output());
-        assertThat(png.getWidth()).isEqualTo(96);
+        assertThat(png.getWidth()).isEqualTo(128);
         assertThat(png.getHeight()).isEqualTo(64);
         assertThat(LcmImageEngineTest.distinctColours(png)).as("an image, not a flat fill").isGreaterThan(50);
         JsonNode out = result.output();
@@ -141,7 +141,7 @@ class ImageWorkerTest {
         assertThat(errors).allSatisfy(e -> assertThat(e.error().message()).as(e.jobId())
                 .contains(fields.get(e.jobId())));
         assertThat(code(errors, "steps")).isEqualTo(ErrorCode.SCHEMA_VIOLATION);
-        assertThat(code(errors, "width")).isEqualTo(ErrorCode.SCHEMA_VIOLATION);
+        assertThat(code(errors, "width")).isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThat(code(errors, "prompt")).isEqualTo(ErrorCode.SCHEMA_VIOLATION);
         assertThat(code(errors, "blank")).isEqualTo(ErrorCode.INVALID_REQUEST);
 

@@ -49,14 +49,14 @@ class LcmImageEngineTest {
 
     @Test
     void makesAPngOfTheRequestedSize() throws Exception {
-        EngineResult result = run(engine, request("a red fox", 2, 96, 64, 8.0, 5L));
+        EngineResult result = run(engine, request("a red fox", 2, 128, 64, 8.0, 5L));
         BufferedImage png = decode(result.output());
-        assertThat(png.getWidth()).isEqualTo(96);
+        assertThat(png.getWidth()).isEqualTo(128);
         assertThat(png.getHeight()).isEqualTo(64);
         assertThat(distinctColours(png)).as("an image, not a flat fill").isGreaterThan(50);
 
         JsonNode out = result.output();
-        assertThat(out.get("width").asInt()).isEqualTo(96);
+        assertThat(out.get("width").asInt()).isEqualTo(128);
         assertThat(out.get("height").asInt()).isEqualTo(64);
         assertThat(out.get("seed").asLong()).isEqualTo(5L);
         assertThat(out.get("steps").asInt()).isEqualTo(2);
@@ -127,7 +127,11 @@ class LcmImageEngineTest {
     void rejectsBadParametersNamingTheFieldAndTheAllowedRange() {
         assertInvalid(request("a cat", 0, 64, 64, 8.0, 1L), "steps 0", "1 to 8");
         assertInvalid(request("a cat", 9, 64, 64, 8.0, 1L), "steps 9", "1 to 8");
-        assertInvalid(request("a cat", 2, 513, 64, 8.0, 1L), "width 513", "multiple of 8 between 64 and 1024");
+        assertInvalid(request("a cat", 2, 513, 64, 8.0, 1L), "width 513", "multiple of 64 between 64 and 1024",
+                "nearest valid: 512 or 576");
+        // A multiple of 8 is not enough: exported UNets fail on such sizes (e.g. 864×1152) inside the graph.
+        assertInvalid(request("a cat", 2, 64, 520, 8.0, 1L), "height 520", "multiple of 64", "nearest valid: 512 or 576");
+        assertInvalid(request("a cat", 2, 1000, 64, 8.0, 1L), "width 1000", "nearest valid: 960 or 1024");
         assertInvalid(request("a cat", 2, 64, 1032, 8.0, 1L), "height 1032", "between 64 and 1024");
         assertInvalid(request("a cat", 2, 56, 64, 8.0, 1L), "width 56", "between 64 and 1024");
         assertInvalid(request("", 2, 64, 64, 8.0, 1L), "prompt", "non-empty");
@@ -164,14 +168,14 @@ class LcmImageEngineTest {
     void adaptsToTheModelsDtypesAndTimestepRank(TinyLcmModels.Variant variant) throws Exception {
         Path models = TinyLcmModels.write(dir.resolve(variant.name()), variant, 11, "red");
         try (LcmImageEngine variantEngine = LcmImageEngine.open(ImageEngineConfig.of("tiny-lcm-" + variant, models, 1, null))) {
-            String a = png(run(variantEngine, request("a red fox", 2, 80, 64, 8.0, 1L)));
-            String b = png(run(variantEngine, request("a red fox", 2, 80, 64, 8.0, 2L)));
+            String a = png(run(variantEngine, request("a red fox", 2, 128, 64, 8.0, 1L)));
+            String b = png(run(variantEngine, request("a red fox", 2, 128, 64, 8.0, 2L)));
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(a)));
-            assertThat(image.getWidth()).isEqualTo(80);
+            assertThat(image.getWidth()).isEqualTo(128);
             assertThat(image.getHeight()).isEqualTo(64);
             assertThat(distinctColours(image)).isGreaterThan(50);
             assertThat(a).isNotEqualTo(b);
-            assertThat(png(run(variantEngine, request("a red fox", 2, 80, 64, 8.0, 1L)))).isEqualTo(a);
+            assertThat(png(run(variantEngine, request("a red fox", 2, 128, 64, 8.0, 1L)))).isEqualTo(a);
         }
     }
 

@@ -29,4 +29,17 @@ class HfTokenizerTest {
             assertThat(new String(new byte[] {(byte) 0xC3, (byte) 0xA9}, StandardCharsets.UTF_8)).isEqualTo("é");
         }
     }
+
+    /** DJL truncates at 512 tokens unless told not to; a byte-level tokenizer gives one id per byte here. */
+    @Test
+    void longTextsAreNotCutTo512Tokens() throws Exception {
+        Path file = dir.resolve("tokenizer.json");
+        TinyQwenVlModels.writeTokenizer(file);
+        String text = "word ".repeat(600) + "<|im_end|>";
+        try (HfTokenizer t = HfTokenizer.load(file)) {
+            long[] ids = t.encode(text);
+            assertThat(ids).hasSize(5 * 600 + 1);
+            assertThat(ids[ids.length - 1]).isEqualTo(t.requireTokenId("<|im_end|>"));
+        }
+    }
 }

@@ -50,6 +50,16 @@ class QwenVlImageProcessorTest {
                 .hasMessageContaining("aspect ratio");
     }
 
+    /** transformers clamps each side to at least one factor, so a thin strip never becomes 0 pixels high. */
+    @Test
+    void smartResizeKeepsAtLeastOneFactorPerSide() {
+        // 20×3000 with max 6272: round gives 28×2996 (too large); scaling down by β = 3.09 floors the height to 0.
+        assertThat(QwenVlImageProcessor.smartResize(20, 3000, 28, 3136, 6272))
+                .isEqualTo(new QwenVlImageProcessor.Size(28, 952));
+        // 12 rounds to 0 rows of 28 before any scaling.
+        assertThat(QwenVlImageProcessor.smartResize(12, 560, 28, 28 * 28, 1003520).height()).isEqualTo(28);
+    }
+
     /** A 56×56 image (no resize) where R = 4x, G = 4y, B = 255 − x, cut into 4×4 patches of 14 in 2×2 windows. */
     @Test
     void patchesFollowTheMergeWindowOrderAndNormalise() {
