@@ -79,8 +79,8 @@ public final class Worker implements AutoCloseable {
                     config.workerId(), config.maxRecordBytes(), config.maxTokens(), config.streamBatchSize(), Clock.systemUTC());
             Consumer<String, byte[]> consumer = clients.jobConsumer(engine.kind());
             listener.consumerStarted(engine.kind(), consumer::metrics);
-            JobConsumerLoop loop = new JobConsumerLoop(consumer, processor, topic, config.shutdownGrace(),
-                    config.leaveGroupOnShutdown());
+            JobConsumerLoop loop = new JobConsumerLoop(consumer, processor, cached, topic, config.shutdownGrace(),
+                    config.leaveGroupOnShutdown(), config.throughput());
             Thread t = new Thread(loop, "xaichat-poll-" + engine.kind().wireName());
             loops.add(loop);
             threads.add(t);
@@ -109,7 +109,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Stops taking jobs, lets running jobs finish within the grace period, commits, leaves the group. Engines whose
+     * Stops taking jobs, lets the running jobs finish within the grace period, commits, leaves the group. Engines whose
      * job is still running after that are not closed: freeing a model under a running native call would crash.
      */
     @Override

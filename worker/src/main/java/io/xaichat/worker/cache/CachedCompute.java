@@ -4,6 +4,7 @@ import io.xaichat.schema.CachePolicy;
 import io.xaichat.schema.ResultEnvelope;
 import io.xaichat.worker.engine.JobFailure;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,7 @@ public final class CachedCompute {
     /** The computation a cache miss runs. */
     @FunctionalInterface
     public interface Computation {
-        ResultEnvelope compute() throws JobFailure;
+        ResultEnvelope compute() throws JobFailure, InterruptedException;
     }
 
     /** A result and whether it came from the cache. */
@@ -41,6 +42,21 @@ public final class CachedCompute {
         this.maxWait = maxWait;
         this.pollInterval = pollInterval;
         this.status = status;
+    }
+
+    /** Whether a job with this policy is answered from the cache when its value is there. */
+    public static boolean readsCache(CachePolicy policy, boolean deterministic) {
+        return policy == CachePolicy.AUTO && deterministic;
+    }
+
+    /**
+     * Looks up many keys at once (one round trip on Redis); a key whose value is absent, or all of them when the
+     * cache is down, come back empty.
+     */
+    public List<Optional<ResultEnvelope>> lookupAll(List<CacheKey> keys) {
+        List<Optional<ResultEnvelope>> values = attempt(() -> cache.getAll(keys));
+        if (values == null) return keys.stream().map(k -> Optional.<ResultEnvelope>empty()).toList();
+        return values;
     }
 
     public Outcome fetchOrCompute(CacheKey key, CachePolicy policy, boolean deterministic, Computation computation)
@@ -75,7 +91,8 @@ public final class CachedCompute {
         }
     }
 
-    private ResultEnvelope computeAndStore(CacheKey key, Computation computation, boolean holdsLock) throws JobFailure {
+    private ResultEnvelope computeAndStore(CacheKey key, Computation computation, boolean holdsLock)
+            throws JobFailure, InterruptedException {
         try {
             ResultEnvelope result = computation.compute();
             if (result.ok()) attempt(() -> { cache.put(key, result); return Boolean.TRUE; });

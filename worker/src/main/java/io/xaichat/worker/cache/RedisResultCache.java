@@ -5,6 +5,7 @@ import io.xaichat.schema.ResultEnvelope;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -37,13 +38,31 @@ public final class RedisResultCache implements ResultCache {
 
     @Override
     public Optional<ResultEnvelope> get(CacheKey key) {
-        byte[] bytes = call(() -> redis.get(key.value().getBytes(StandardCharsets.UTF_8)));
+        return value(call(() -> redis.get(bytes(key))));
+    }
+
+    /** One MGET for all keys: a poll batch of cache hits costs one round trip. */
+    @Override
+    public List<Optional<ResultEnvelope>> getAll(List<CacheKey> keys) {
+        if (keys.isEmpty()) return List.of();
+        byte[][] raw = keys.stream().map(RedisResultCache::bytes).toArray(byte[][]::new);
+        List<byte[]> values = call(() -> redis.mget(raw));
+        List<Optional<ResultEnvelope>> out = new ArrayList<>(values.size());
+        for (byte[] v : values) out.add(value(v));
+        return out;
+    }
+
+    private static Optional<ResultEnvelope> value(byte[] bytes) {
         return bytes == null ? Optional.empty() : Optional.of(Json.read(bytes, ResultEnvelope.class));
+    }
+
+    private static byte[] bytes(CacheKey key) {
+        return key.value().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public void put(CacheKey key, ResultEnvelope result) {
-        call(() -> redis.set(key.value().getBytes(StandardCharsets.UTF_8), Json.toBytes(result),
+        call(() -> redis.set(bytes(key), Json.toBytes(result),
                 SetParams.setParams().px(ttl.toMillis())));
     }
 

@@ -1,6 +1,8 @@
 package io.xaichat.worker.cache;
 
 import io.xaichat.schema.ResultEnvelope;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,6 +12,13 @@ import java.util.Optional;
 public interface ResultCache extends AutoCloseable {
 
     Optional<ResultEnvelope> get(CacheKey key);
+
+    /** The values of {@code keys} in order, in as few round trips as the store allows. */
+    default List<Optional<ResultEnvelope>> getAll(List<CacheKey> keys) {
+        List<Optional<ResultEnvelope>> out = new ArrayList<>(keys.size());
+        for (CacheKey key : keys) out.add(get(key));
+        return out;
+    }
 
     void put(CacheKey key, ResultEnvelope result);
 

@@ -17,7 +17,8 @@ import java.util.Set;
  * @param maxRecordBytes larger job records are refused with record_too_large
  * @param maxTokens chat and vision jobs asking for more tokens are refused with invalid_request
  * @param streamBatchSize text pieces per stream chunk
- * @param shutdownGrace how long SIGTERM waits for the running job before leaving it to be redelivered
+ * @param shutdownGrace how long SIGTERM waits for the running jobs before leaving them to be redelivered
+ * @param throughput jobs in flight per kind, the buffer bound and the commit interval
  */
 public record WorkerConfig(
         String workerId,
@@ -36,9 +37,22 @@ public record WorkerConfig(
         int maxTokens,
         int streamBatchSize,
         Duration shutdownGrace,
-        boolean leaveGroupOnShutdown) {
+        boolean leaveGroupOnShutdown,
+        ThroughputConfig throughput) {
+
+    /** With the default throughput settings. */
+    public WorkerConfig(String workerId, String bootstrapServers, Map<String, String> kafkaProperties, Topics topics,
+                        Set<JobKind> kinds, int topicPartitions, short replicationFactor, String groupProtocol,
+                        Duration maxPollInterval, URI redisUrl, Duration cacheTtl, Duration cacheLockTtl,
+                        int maxRecordBytes, int maxTokens, int streamBatchSize, Duration shutdownGrace,
+                        boolean leaveGroupOnShutdown) {
+        this(workerId, bootstrapServers, kafkaProperties, topics, kinds, topicPartitions, replicationFactor,
+                groupProtocol, maxPollInterval, redisUrl, cacheTtl, cacheLockTtl, maxRecordBytes, maxTokens,
+                streamBatchSize, shutdownGrace, leaveGroupOnShutdown, ThroughputConfig.DEFAULTS);
+    }
 
     public WorkerConfig {
+        java.util.Objects.requireNonNull(throughput, "throughput");
         kafkaProperties = Map.copyOf(kafkaProperties);
         kinds = Set.copyOf(kinds);
         List<String> problems = new ArrayList<>();
@@ -72,6 +86,12 @@ public record WorkerConfig(
     public static String redacted(URI url) {
         if (url == null) return "(none)";
         return url.getUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "***@");
+    }
+
+    public WorkerConfig withThroughput(ThroughputConfig t) {
+        return new WorkerConfig(workerId, bootstrapServers, kafkaProperties, topics, kinds, topicPartitions,
+                replicationFactor, groupProtocol, maxPollInterval, redisUrl, cacheTtl, cacheLockTtl, maxRecordBytes,
+                maxTokens, streamBatchSize, shutdownGrace, leaveGroupOnShutdown, t);
     }
 
     public String groupId(JobKind kind) {

@@ -20,6 +20,8 @@ import io.xaichat.worker.engine.PreparedJob;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one job record into one answer on the job's reply topic: decode, validate, check the deadline, answer from
  * the cache or the engine, publish. Whatever is wrong with the record, it ends as an error result (when a reply
- * topic can be read) plus a dead-letter record; nothing escapes to the consumer loop.
+ * topic can be read) plus a dead-letter record; nothing escapes to the consumer loop. Thread-safe: several job
+ * threads use one processor; engine run calls beyond the engine's {@link Engine#slots()} wait for a free slot.
  */
 public final class JobProcessor {
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
@@ -42,6 +45,7 @@ public final class JobProcessor {
     private final String workerId;
     private final int streamBatchSize;
     private final Clock clock;
+    private final Semaphore slots;
 
     /** @param cache null to run without a result cache */
     public JobProcessor(Engine<?> engine, String jobTopic, SchemaValidator validator, CachedCompute cache,
@@ -55,6 +59,7 @@ public final class JobProcessor {
         this.workerId = workerId;
         this.streamBatchSize = streamBatchSize;
         this.clock = clock;
+        this.slots = new Semaphore(Math.max(1, engine.slots()), true);
     }
 
     public JobKind kind() {
@@ -66,27 +71,67 @@ public final class JobProcessor {
         return engine.cpus();
     }
 
+    /** How many run calls the engine serves at once. */
+    public int engineSlots() {
+        return Math.max(1, engine.slots());
+    }
+
+    public JobListener listener() {
+        return listener;
+    }
+
     /**
+     * A record read and checked, ready for the cache-hit path or a job thread: the decoded job and its prepared
+     * request, or why it cannot run. {@code cacheKey} is set when the job may be answered from the cache.
+     */
+    public record Intake(ConsumerRecord<String, byte[]> record, Instant received, long receivedNanos,
+                         JobDecoder.Decoded decoded, PreparedJob<?> prepared, JobFailure failure, CacheKey cacheKey) {
+        ReplyAddress address() {
+            return decoded.address();
+        }
+    }
+
+    /** Decodes, validates and prepares a record without computing or publishing anything. Never throws. */
+    public Intake intake(ConsumerRecord<String, byte[]> record) {
+        Instant received = clock.instant();
+        long nanos = System.nanoTime();
+        JobDecoder.Decoded decoded = decoder.decode(record);
+        if (!decoded.ok()) return new Intake(record, received, nanos, decoded, null, decoded.failure(), null);
+        JobEnvelope job = decoded.job();
+        if (expired(job, received)) return new Intake(record, received, nanos, decoded, null, null, null);
+        try {
+            PreparedJob<?> prepared = engine.prepare(job);
+            CacheKey key = cache == null || !CachedCompute.readsCache(job.cache(), prepared.deterministic()) ? null
+                    : cacheKey(prepared);
+            return new Intake(record, received, nanos, decoded, prepared, null, key);
+        } catch (JobFailure f) {
+            return new Intake(record, received, nanos, decoded, null, f, null);
+        } catch (RuntimeException e) {
+            log.error("job {} failed unexpectedly", decoded.address().jobId(), e);
+            return new Intake(record, received, nanos, decoded, null,
+                    new JobFailure(ErrorCode.ENGINE_FAILURE, "internal error: " + e, e), null);
+        }
+    }
+
+    /**
+     * Answers a record from start to end on the calling (job) thread.
+     *
      * @return true when the answer (and any dead-letter record) was acknowledged, so the offset may be committed;
      *     false when the broker could not take it and the record must be processed again
      */
     public boolean process(ConsumerRecord<String, byte[]> record) {
-        listener.started(engine.kind());
-        try {
-            return answerRecord(record);
-        } finally {
-            listener.finished(engine.kind());
-        }
+        return process(intake(record));
     }
 
-    private boolean answerRecord(ConsumerRecord<String, byte[]> record) {
-        Instant received = clock.instant();
-        JobDecoder.Decoded decoded = decoder.decode(record);
-        ReplyAddress address = decoded.address();
-        if (!decoded.ok()) return reject(record, address, decoded.failure().code(), decoded.failure().getMessage());
-        JobEnvelope job = decoded.job();
+    /** Answers an intake on the calling (job) thread: error result, expiry, cache or engine, then publish. */
+    public boolean process(Intake in) {
+        ConsumerRecord<String, byte[]> record = in.record();
+        ReplyAddress address = in.address();
+        if (in.failure() != null) return reject(record, address, in.failure().code(), in.failure().getMessage());
+        JobEnvelope job = in.decoded().job();
         try {
-            ResultEnvelope result = expired(job, received) ? expiredResult(job, received) : answer(engine, job, address, received);
+            ResultEnvelope result = in.prepared() == null ? expiredResult(job, in.received())
+                    : answer(engine, in.prepared(), in.cacheKey(), address, in.received());
             return deliver(record, address, result);
         } catch (JobFailure f) {
             return reject(record, address, f.code(), f.getMessage());
@@ -100,6 +145,27 @@ public final class JobProcessor {
         }
     }
 
+    /**
+     * The cache-hit fast path: publishes a cached value as the intake's answer without waiting for the broker. The
+     * future completes when the broker acknowledged it, or fails; the caller then gives the record to a job thread.
+     */
+    public CompletableFuture<ResultEnvelope> answerCached(Intake in, ResultEnvelope cached) {
+        JobEnvelope job = in.decoded().job();
+        ResultEnvelope result = asCachedAnswer(job, cached, in.received());
+        ReplyAddress address = in.address();
+        if (in.prepared().streaming()) publisher.chunk(address, finalChunk(job, result));
+        return publisher.resultAsync(address, result).thenApply(ack -> {
+            listener.cacheOutcome(engine.kind(), true);
+            listener.answered(engine.kind(), result);
+            listener.cacheHitAnswered(engine.kind(), (System.nanoTime() - in.receivedNanos()) / 1e9);
+            return result;
+        });
+    }
+
+    private CacheKey cacheKey(PreparedJob<?> prepared) {
+        return CacheKey.of(engine.kind(), engine.modelId(), engine.modelDigest(), prepared.cacheMaterial());
+    }
+
     private static boolean expired(JobEnvelope job, Instant now) {
         return job.deadline() != null && now.isAfter(job.deadline());
     }
@@ -111,35 +177,52 @@ public final class JobProcessor {
                 new ErrorInfo(ErrorCode.DEADLINE_EXPIRED, "deadline " + job.deadline() + " passed before the job started"));
     }
 
-    private <R> ResultEnvelope answer(Engine<R> engine, JobEnvelope job, ReplyAddress address, Instant received)
-            throws JobFailure, InterruptedException {
-        PreparedJob<R> prepared = engine.prepare(job);
+    @SuppressWarnings("unchecked")
+    private <R> ResultEnvelope answer(Engine<R> engine, PreparedJob<?> preparedJob, CacheKey key, ReplyAddress address,
+                                      Instant received) throws JobFailure, InterruptedException {
+        PreparedJob<R> prepared = (PreparedJob<R>) preparedJob;
+        JobEnvelope job = prepared.envelope();
         StreamingSink sink = prepared.streaming() ? new StreamingSink(publisher, address, streamBatchSize) : null;
         CachedCompute.Computation compute = () -> compute(engine, prepared, sink, received);
         CachedCompute.Outcome outcome = cache == null
                 ? new CachedCompute.Outcome(compute.compute(), false)
-                : cache.fetchOrCompute(CacheKey.of(engine.kind(), engine.modelId(), engine.modelDigest(),
-                        prepared.cacheMaterial()), job.cache(), prepared.deterministic(), compute);
+                : cache.fetchOrCompute(key != null ? key : cacheKey(prepared), job.cache(), prepared.deterministic(),
+                        compute);
         listener.cacheOutcome(engine.kind(), cache == null ? null : outcome.fromCache());
         ResultEnvelope result = outcome.result();
         if (outcome.fromCache()) {
-            long queueMs = queueMs(job, received);
-            long totalMs = Math.max(queueMs, clock.millis() - job.createdAt().toEpochMilli());
-            result = result.withJobId(job.jobId()).asCached(new Timings(queueMs, 0, totalMs), workerId);
-            if (sink != null) {
-                publisher.chunk(address, StreamChunk.text(job.jobId(), 0, Objects.requireNonNullElse(result.text(), ""), true));
-            }
+            result = asCachedAnswer(job, result, received);
+            if (sink != null) publisher.chunk(address, finalChunk(job, result));
         } else if (sink != null) {
             sink.finish();
         }
         return result;
     }
 
+    /** A cached value as the answer to {@code job}: its id, this worker, and this job's own timings. */
+    private ResultEnvelope asCachedAnswer(JobEnvelope job, ResultEnvelope cached, Instant received) {
+        long queueMs = queueMs(job, received);
+        long totalMs = job.createdAt() == null ? queueMs
+                : Math.max(queueMs, clock.millis() - job.createdAt().toEpochMilli());
+        return cached.withJobId(job.jobId()).asCached(new Timings(queueMs, 0, totalMs), workerId);
+    }
+
+    private static StreamChunk finalChunk(JobEnvelope job, ResultEnvelope result) {
+        return StreamChunk.text(job.jobId(), 0, Objects.requireNonNullElse(result.text(), ""), true);
+    }
+
     private <R> ResultEnvelope compute(Engine<R> engine, PreparedJob<R> prepared, ChunkSink sink, Instant received)
-            throws JobFailure {
+            throws JobFailure, InterruptedException {
         JobEnvelope job = prepared.envelope();
-        long start = System.nanoTime();
-        EngineResult out = engine.run(prepared, sink == null ? ChunkSink.NONE : sink);
+        EngineResult out;
+        long start;
+        slots.acquire(); // run calls beyond the engine's slots wait here
+        try {
+            start = System.nanoTime();
+            out = engine.run(prepared, sink == null ? ChunkSink.NONE : sink);
+        } finally {
+            slots.release();
+        }
         long computeMs = (System.nanoTime() - start) / 1_000_000;
         long queueMs = queueMs(job, received);
         ResultEnvelope result = new ResultEnvelope(job.jobId(), ResultStatus.OK, job.kind(), out.output(), out.usage(),

@@ -6,6 +6,7 @@ import io.xaichat.schema.ResultEnvelope;
 import io.xaichat.schema.StreamChunk;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,7 +18,8 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * Publishes stream chunks, results and dead-letter records. Chunks are sent without waiting; a result or a
- * dead-letter record is waited for, so the job's offset is committed only after the broker acknowledged it.
+ * dead-letter record is waited for (or, on the cache-hit path, its acknowledgement collected), so the job's offset
+ * is committed only after the broker acknowledged it.
  * Chunks and the result share the job_id key, so they land on one partition in order.
  */
 public final class ReplyPublisher implements AutoCloseable {
@@ -41,6 +43,25 @@ public final class ReplyPublisher implements AutoCloseable {
     /** @throws PublishException when the broker did not acknowledge within the timeout */
     public void result(ReplyAddress to, ResultEnvelope result) throws PublishException {
         await(producer.send(reply(to, Json.toBytes(result), RecordHeaders.TYPE_RESULT)), "result to " + to.topic());
+    }
+
+    /**
+     * Sends a result without waiting; the future completes when the broker acknowledged it, or fails. The cache-hit
+     * path uses it so many answers are in flight at once; their offsets are committed only after the ack.
+     */
+    public CompletableFuture<Void> resultAsync(ReplyAddress to, ResultEnvelope result) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        try {
+            producer.send(reply(to, Json.toBytes(result), RecordHeaders.TYPE_RESULT), (metadata, e) -> {
+                if (e == null) ack.complete(null);
+                else ack.completeExceptionally(new PublishException("could not publish result to " + to.topic() + ": "
+                        + e.getMessage(), e));
+            });
+        } catch (RuntimeException e) {
+            ack.completeExceptionally(new PublishException("could not publish result to " + to.topic() + ": "
+                    + e.getMessage(), e));
+        }
+        return ack;
     }
 
     /** Copies the original record, untouched, to the dead-letter topic with headers saying what was wrong. */
