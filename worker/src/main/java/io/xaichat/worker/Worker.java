@@ -8,6 +8,7 @@ import io.xaichat.worker.cache.RedisResultCache;
 import io.xaichat.worker.cache.ResultCache;
 import io.xaichat.worker.config.WorkerConfig;
 import io.xaichat.worker.engine.Engine;
+import io.xaichat.worker.kafka.FlowState;
 import io.xaichat.worker.kafka.JobConsumerLoop;
 import io.xaichat.worker.kafka.JobListener;
 import io.xaichat.worker.kafka.JobProcessor;
@@ -37,6 +38,7 @@ public final class Worker implements AutoCloseable {
     private final JobListener listener;
     private final CacheStatus cacheStatus = new CacheStatus();
     private final List<JobConsumerLoop> loops = new ArrayList<>();
+    private final Map<JobKind, JobConsumerLoop> loopsByKind = new EnumMap<>(JobKind.class);
     private final List<Thread> threads = new ArrayList<>();
     private ResultCache cache;
     private ReplyPublisher publisher;
@@ -83,6 +85,7 @@ public final class Worker implements AutoCloseable {
                     config.leaveGroupOnShutdown(), config.throughput());
             Thread t = new Thread(loop, "xaichat-poll-" + engine.kind().wireName());
             loops.add(loop);
+            loopsByKind.put(engine.kind(), loop);
             threads.add(t);
             t.start();
             log.info("worker {} serving {} jobs from {} with model {}", config.workerId(), engine.kind().wireName(),
@@ -97,6 +100,12 @@ public final class Worker implements AutoCloseable {
 
     public Engine<?> engine(JobKind kind) {
         return engines.get(kind);
+    }
+
+    /** The latest in-flight and commit state of a kind's consumer loop. */
+    public FlowState flowState(JobKind kind) {
+        JobConsumerLoop loop = loopsByKind.get(kind);
+        return loop == null ? FlowState.EMPTY : loop.flow();
     }
 
     public CacheStatus cacheStatus() {

@@ -26,6 +26,7 @@ import io.xaichat.worker.engine.PreparedJob;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -53,7 +54,10 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
     private final String modelDigest;
     private final boolean addsBos;
     private final LlamaModel model;
+    // Run calls are serialized; prepare (tokenizing) may run beside a run, as llama-server tokenizes beside its loop.
+    // Both hold the read side of the lifetime lock, so close() never frees the model under them.
     private final ReentrantLock runLock = new ReentrantLock();
+    private final ReentrantReadWriteLock lifetime = new ReentrantReadWriteLock();
     private final AtomicLong inferences = new AtomicLong();
     private final long loadMillis;
     private volatile boolean closed;
@@ -141,12 +145,12 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
         if (given == null) throw new JobFailure(ErrorCode.INVALID_REQUEST, "job " + job.jobId() + " has no request");
         ChatRequest request = withDefaults(given);
         check(request);
-        runLock.lock(); // the tokenizer lives in native memory that close() frees
+        lifetime.readLock().lock(); // the tokenizer lives in native memory that close() frees
         try {
             ensureOpen();
             checkFits(promptTokens(promptText(request)));
         } finally {
-            runLock.unlock();
+            lifetime.readLock().unlock();
         }
 
         ObjectNode material = Json.MAPPER.valueToTree(withoutStream(request));
@@ -243,6 +247,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
 
     @Override
     public EngineResult run(PreparedJob<ChatRequest> job, ChunkSink sink) throws JobFailure {
+        lifetime.readLock().lock();
         runLock.lock();
         try {
             ensureOpen();
@@ -255,6 +260,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
             return generate(job, parameters(prompt, r, limit), promptTokens, limit, sink);
         } finally {
             runLock.unlock();
+            lifetime.readLock().unlock();
         }
     }
 
@@ -323,13 +329,13 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
 
     @Override
     public void close() {
-        runLock.lock();
+        lifetime.writeLock().lock();
         try {
             if (closed) return;
             closed = true;
             model.close();
         } finally {
-            runLock.unlock();
+            lifetime.writeLock().unlock();
         }
     }
 }

@@ -52,6 +52,7 @@ final class InFlightScheduler implements AutoCloseable {
     private final ExecutorService lookupThread;
     private final ThreadPoolExecutor jobThreads;
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+    private final Runnable onCompletion;
 
     // The gate: which partitions may start records, and how many records of each are in progress.
     private final Object gate = new Object();
@@ -60,8 +61,12 @@ final class InFlightScheduler implements AutoCloseable {
     private final AtomicInteger running = new AtomicInteger();
     private boolean stopping;
 
-    /** @param cache null when the worker runs without a result cache (no lookups) */
-    InFlightScheduler(JobProcessor processor, CachedCompute cache, int concurrency) {
+    /**
+     * @param cache null when the worker runs without a result cache (no lookups)
+     * @param onCompletion called after each completion is queued (the poll thread may want waking); must not block
+     */
+    InFlightScheduler(JobProcessor processor, CachedCompute cache, int concurrency, Runnable onCompletion) {
+        this.onCompletion = onCompletion;
         this.processor = processor;
         this.cache = cache;
         this.kind = processor.kind();
@@ -231,6 +236,7 @@ final class InFlightScheduler implements AutoCloseable {
             inProgress.merge(partitionOf(record), -1, (a, b) -> a + b == 0 ? null : a + b);
             gate.notifyAll();
         }
+        onCompletion.run();
     }
 
     static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {

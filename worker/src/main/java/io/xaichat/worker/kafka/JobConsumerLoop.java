@@ -49,7 +49,9 @@ public final class JobConsumerLoop implements Runnable {
     private volatile boolean running = true;
     private volatile boolean finished;
     private volatile FlowState flow = FlowState.EMPTY;
-    private boolean paused;
+    private volatile boolean paused;
+    // While paused, the first completion wakes the poll thread so it can resume at once.
+    private final java.util.concurrent.atomic.AtomicBoolean wakeArmed = new java.util.concurrent.atomic.AtomicBoolean();
     private long nextCommitNanos;
 
     /** @param cache null when the worker runs without a result cache */
@@ -64,7 +66,9 @@ public final class JobConsumerLoop implements Runnable {
         this.commitIntervalNanos = throughput.commitInterval().toNanos();
         this.poll = throughput.commitInterval().compareTo(POLL) < 0 ? throughput.commitInterval() : POLL;
         int concurrency = throughput.concurrency(processor.kind(), processor.engineSlots());
-        this.scheduler = new InFlightScheduler(processor, cache, concurrency);
+        this.scheduler = new InFlightScheduler(processor, cache, concurrency, () -> {
+            if (paused && wakeArmed.compareAndSet(true, false)) consumer.wakeup();
+        });
         processor.listener().flowStarted(processor.kind(), () -> flow);
         log.info("{} jobs: {} in flight at once (engine slots {}), at most {} records buffered",
                 processor.kind().wireName(), concurrency, processor.engineSlots(), maxBuffered);
@@ -115,12 +119,13 @@ public final class JobConsumerLoop implements Runnable {
         try {
             return consumer.poll(poll);
         } catch (WakeupException e) {
-            return ConsumerRecords.empty(); // stop() was called: look at the state again
+            return ConsumerRecords.empty(); // stop() was called or a job finished while paused: look again
         }
     }
 
     private void pollAndDispatch() {
         ConsumerRecords<String, byte[]> records = poll();
+        wakeArmed.set(true);
         if (records.isEmpty() || !running) return;
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -207,6 +212,7 @@ public final class JobConsumerLoop implements Runnable {
     private void drain() {
         scheduler.stopStarting();
         consumer.pause(consumer.assignment());
+        paused = true; // completions now wake the poll below
         int busy = scheduler.inProgress();
         if (busy > 0) log.info("stopping: waiting up to {} for {} running job(s) to finish", shutdownGrace, busy);
         long until = System.nanoTime() + shutdownGrace.toNanos();

@@ -21,7 +21,11 @@ final class OffsetTracker {
         final TreeSet<Long> pending = new TreeSet<>();
         long highestSeen = -1;
         long highestDone = -1;
-        long committed = -1; // offset last handed to a commit, -1 before the first
+        long committed; // offset last handed to a commit; at first where consumption started (committed or reset)
+
+        Partition(long start) {
+            committed = start;
+        }
 
         long committable() {
             return pending.isEmpty() ? highestSeen + 1 : pending.first();
@@ -36,7 +40,7 @@ final class OffsetTracker {
 
     /** A record taken off the topic. */
     void taken(TopicPartition tp, long offset) {
-        Partition p = partitions.computeIfAbsent(tp, k -> new Partition());
+        Partition p = partitions.computeIfAbsent(tp, k -> new Partition(offset));
         if (p.pending.add(offset)) pending++;
         p.highestSeen = Math.max(p.highestSeen, offset);
     }
@@ -88,8 +92,7 @@ final class OffsetTracker {
     /** Per partition: answered records above the committed offset (0 when everything answered is committed). */
     List<CommitLag> commitLag() {
         return partitions.entrySet().stream()
-                .map(e -> new CommitLag(e.getKey(), Math.max(0, e.getValue().highestDone + 1
-                        - Math.max(e.getValue().committed, 0))))
+                .map(e -> new CommitLag(e.getKey(), Math.max(0, e.getValue().highestDone + 1 - e.getValue().committed)))
                 .toList();
     }
 }

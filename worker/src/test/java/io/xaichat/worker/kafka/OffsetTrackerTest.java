@@ -19,7 +19,7 @@ class OffsetTrackerTest {
         tracker.answered(p0, 11);
         tracker.answered(p0, 13);
         assertThat(tracker.toCommit(null, false)).isEmpty(); // 10 is still running: nothing moves
-        assertThat(lag(p0)).isEqualTo(14 - 0); // 13 answered, nothing committed yet
+        assertThat(lag(p0)).isEqualTo(4); // 11 and 13 answered above the start at 10
 
         tracker.answered(p0, 10);
         assertThat(tracker.toCommit(null, false)).isEqualTo(Map.of(p0, new OffsetAndMetadata(12)));
@@ -39,7 +39,7 @@ class OffsetTrackerTest {
         tracker.taken(p0, 3);
         tracker.taken(p0, 7);
         tracker.answered(p0, 7);
-        assertThat(tracker.toCommit(null, false)).isEqualTo(Map.of(p0, new OffsetAndMetadata(3)));
+        assertThat(tracker.toCommit(null, false)).isEmpty();
         tracker.answered(p0, 3);
         assertThat(tracker.toCommit(null, false)).isEqualTo(Map.of(p0, new OffsetAndMetadata(8)));
     }
