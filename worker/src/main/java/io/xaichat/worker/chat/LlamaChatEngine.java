@@ -23,6 +23,7 @@ import io.xaichat.worker.engine.JobFailure;
 import io.xaichat.worker.engine.ModelFingerprint;
 import io.xaichat.worker.cpu.ThreadAffinity;
 import io.xaichat.worker.engine.PreparedJob;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -148,7 +149,12 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
         lifetime.readLock().lock(); // the tokenizer lives in native memory that close() frees
         try {
             ensureOpen();
-            checkFits(promptTokens(promptText(request)));
+            String prompt = promptText(request);
+            // A token covers at least one byte of text (plus BOS and a space prefix), so a prompt with fewer bytes
+            // than the limit fits without tokenizing it: cheap for the many short prompts of a cache-hit batch.
+            if (prompt.getBytes(StandardCharsets.UTF_8).length + 4 > config.promptLimit()) {
+                checkFits(promptTokens(prompt));
+            }
         } finally {
             lifetime.readLock().unlock();
         }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the jobs the poll thread hands over, several at once, and reports each answered (or failed) record back.
- * A lookup thread reads each poll batch, asks the cache for all its deterministic jobs in one round trip and answers
- * the hits itself with asynchronous sends; everything else goes to {@code concurrency} job threads. So a hit never
+ * Lookup threads read each poll batch, ask the cache for all its deterministic jobs in one round trip and answer
+ * the hits themselves with asynchronous sends; everything else goes to {@code concurrency} job threads. So a hit never
  * waits behind a running job, and jobs finish in any order (the {@link OffsetTracker} keeps commits in order).
  *
  * <p>A record only starts while its partition is owned and the scheduler is not stopping: a revoked partition's
@@ -49,7 +50,8 @@ final class InFlightScheduler implements AutoCloseable {
     private final CachedCompute cache;
     private final JobKind kind;
     private final JobListener listener;
-    private final ExecutorService lookupThread;
+    private final ExecutorService lookupThreads;
+    private final int lookupParallelism;
     private final ThreadPoolExecutor jobThreads;
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final Runnable onCompletion;
@@ -72,7 +74,11 @@ final class InFlightScheduler implements AutoCloseable {
         this.kind = processor.kind();
         this.listener = processor.listener();
         String name = kind.wireName();
-        this.lookupThread = Executors.newSingleThreadExecutor(r -> daemon(r, "xaichat-lookup-" + name));
+        // Reading a record (JSON, schema, request) costs more than answering a hit: spread each batch over the cores.
+        this.lookupParallelism = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        AtomicInteger l = new AtomicInteger();
+        this.lookupThreads = Executors.newFixedThreadPool(lookupParallelism,
+                r -> daemon(r, "xaichat-lookup-" + name + "-" + l.incrementAndGet()));
         AtomicInteger n = new AtomicInteger();
         this.jobThreads = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), r -> daemon(() -> {
@@ -107,16 +113,25 @@ final class InFlightScheduler implements AutoCloseable {
         }
     }
 
-    /** Hands over one poll batch, in offset order per partition. Returns at once. */
+    /** Hands over one poll batch (split over the lookup threads). Returns at once. */
     void submit(List<ConsumerRecord<String, byte[]>> batch) {
-        if (!batch.isEmpty()) lookupThread.execute(() -> lookUp(batch));
+        // Small batches stay whole: one MGET, and a lone job's latency is not split.
+        int parts = batch.size() < 64 ? 1 : lookupParallelism;
+        int size = (batch.size() + parts - 1) / parts;
+        for (int from = 0; from < batch.size(); from += size) {
+            List<ConsumerRecord<String, byte[]>> part = batch.subList(from, Math.min(batch.size(), from + size));
+            lookupThreads.execute(() -> lookUp(part));
+        }
+    }
+
+    /** Completions reported and not yet drained. */
+    int completionsQueued() {
+        return completions.size();
     }
 
     /** Processes a record again on a job thread (its answer could not be published before). */
     void retry(ConsumerRecord<String, byte[]> record) {
-        jobThreads.execute(() -> {
-            if (begin(record)) compute(record, null);
-        });
+        startOnJobThread(record, null);
     }
 
     /** Moves the completions reported so far to {@code sink}. */
@@ -173,9 +188,7 @@ final class InFlightScheduler implements AutoCloseable {
         for (JobProcessor.Intake in : intakes) {
             ResultEnvelope hit = hits.get(in);
             if (hit != null) answerHit(in, hit);
-            else jobThreads.execute(() -> {
-                if (begin(in.record())) compute(in.record(), in);
-            });
+            else startOnJobThread(in.record(), in);
         }
     }
 
@@ -189,12 +202,32 @@ final class InFlightScheduler implements AutoCloseable {
                     // The full path retries the publish and dead-letters what cannot be delivered.
                     log.warn("job {}: cached answer not acknowledged ({}); retrying on a job thread",
                             in.address().jobId(), failure.getMessage());
-                    jobThreads.execute(() -> compute(in.record(), in));
+                    continueOnJobThread(in);
                 }
             });
         } catch (RuntimeException e) {
             log.warn("job {}: cached answer failed ({}); retrying on a job thread", in.address().jobId(), e.toString());
+            continueOnJobThread(in);
+        }
+    }
+
+    /** Queues a record for a job thread; it begins there, if its partition is still owned then. */
+    private void startOnJobThread(ConsumerRecord<String, byte[]> record, JobProcessor.Intake in) {
+        try {
+            jobThreads.execute(() -> {
+                if (begin(record)) compute(record, in);
+            });
+        } catch (RejectedExecutionException e) {
+            // closed: the record stays uncommitted
+        }
+    }
+
+    /** Hands a record already begun (a hit whose send failed) to a job thread for the full path. */
+    private void continueOnJobThread(JobProcessor.Intake in) {
+        try {
             jobThreads.execute(() -> compute(in.record(), in));
+        } catch (RejectedExecutionException e) {
+            end(in.record(), false);
         }
     }
 
@@ -246,7 +279,7 @@ final class InFlightScheduler implements AutoCloseable {
     /** Stops the threads; a job still running is not interrupted (freeing a model under a native call would crash). */
     @Override
     public void close() {
-        lookupThread.shutdown();
+        lookupThreads.shutdown();
         jobThreads.shutdown();
     }
 }

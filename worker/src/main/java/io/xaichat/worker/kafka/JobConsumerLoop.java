@@ -50,6 +50,8 @@ public final class JobConsumerLoop implements Runnable {
     private volatile boolean finished;
     private volatile FlowState flow = FlowState.EMPTY;
     private volatile boolean paused;
+    private volatile boolean draining;
+    private volatile int pendingAtSettle; // the tracker's pending count as of the last settle, for other threads
     // While paused, the first completion wakes the poll thread so it can resume at once.
     private final java.util.concurrent.atomic.AtomicBoolean wakeArmed = new java.util.concurrent.atomic.AtomicBoolean();
     private long nextCommitNanos;
@@ -66,9 +68,7 @@ public final class JobConsumerLoop implements Runnable {
         this.commitIntervalNanos = throughput.commitInterval().toNanos();
         this.poll = throughput.commitInterval().compareTo(POLL) < 0 ? throughput.commitInterval() : POLL;
         int concurrency = throughput.concurrency(processor.kind(), processor.engineSlots());
-        this.scheduler = new InFlightScheduler(processor, cache, concurrency, () -> {
-            if (paused && wakeArmed.compareAndSet(true, false)) consumer.wakeup();
-        });
+        this.scheduler = new InFlightScheduler(processor, cache, concurrency, this::completed);
         processor.listener().flowStarted(processor.kind(), () -> flow);
         log.info("{} jobs: {} in flight at once (engine slots {}), at most {} records buffered",
                 processor.kind().wireName(), concurrency, processor.engineSlots(), maxBuffered);
@@ -115,6 +115,17 @@ public final class JobConsumerLoop implements Runnable {
         return flow;
     }
 
+    /**
+     * On a job or producer thread, after a completion was queued: wakes a paused poll thread once enough has
+     * finished for it to act (resume fetching, or end the drain), and only once per poll.
+     */
+    private void completed() {
+        if (!paused) return;
+        boolean act = draining ? scheduler.inProgress() == 0
+                : pendingAtSettle - scheduler.completionsQueued() <= maxBuffered / 2;
+        if (act && wakeArmed.compareAndSet(true, false)) consumer.wakeup();
+    }
+
     private ConsumerRecords<String, byte[]> poll() {
         try {
             return consumer.poll(poll);
@@ -132,6 +143,7 @@ public final class JobConsumerLoop implements Runnable {
             offsets.taken(InFlightScheduler.partitionOf(record), record.offset());
             batch.add(record);
         }
+        pendingAtSettle = offsets.pending();
         scheduler.submit(batch);
     }
 
@@ -144,6 +156,7 @@ public final class JobConsumerLoop implements Runnable {
                 retries.add(new Retry(c.record(), System.nanoTime() + RETRY_DELAY_NANOS));
             }
         });
+        pendingAtSettle = offsets.pending();
     }
 
     private void retryDue() {
@@ -212,7 +225,8 @@ public final class JobConsumerLoop implements Runnable {
     private void drain() {
         scheduler.stopStarting();
         consumer.pause(consumer.assignment());
-        paused = true; // completions now wake the poll below
+        draining = true;
+        paused = true; // the last completion now wakes the poll below
         int busy = scheduler.inProgress();
         if (busy > 0) log.info("stopping: waiting up to {} for {} running job(s) to finish", shutdownGrace, busy);
         long until = System.nanoTime() + shutdownGrace.toNanos();

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobDecoder {
     private static final Logger log = LoggerFactory.getLogger(JobDecoder.class);
+    private static final java.util.regex.Pattern TOPIC_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
     private final SchemaValidator validator;
     private final JobKind kind;
@@ -130,7 +131,7 @@ public final class JobDecoder {
     }
 
     private static boolean validTopic(String topic) {
-        return topic != null && topic.matches("[A-Za-z0-9._-]{1,249}") && !topic.equals(".") && !topic.equals("..");
+        return topic != null && TOPIC_NAME.matcher(topic).matches() && !topic.equals(".") && !topic.equals("..");
     }
 
     static byte[] correlationId(ConsumerRecord<String, byte[]> record, String jobId) {
