@@ -82,18 +82,14 @@ class ConcurrentWorkerFaultsTest {
 
     @Test
     void killMinus9WithJobsInFlightRedoesOnlyUncommittedJobs() throws Exception {
-        try (EmbeddedKafkaBroker broker = FaultBroker.start(); KafkaHandle kafka = KafkaHandle.of(broker);
-             EmbeddedRedis redis = EmbeddedRedis.startDefault();
-             ChildWorkers workers = new ChildWorkers(dir, broker.bootstrapServers(), Names.unique("kill-inflight"))) {
-            Topics topics = new Topics(workers.prefix());
-            String replyTopic = topics.prefix() + ".replies";
-            kafka.createTopic(replyTopic, 1);
-            WorkerProcess victim = workers.start(concurrent(workers, "victim", redis));
-            victim.awaitReady(ChildWorkers.READY);
-            workers.awaitMembers(kafka.admin(), 1, Duration.ofSeconds(60));
-
-            try (Replies replies = new Replies(kafka.bootstrapServers(), replyTopic)) {
-                Map<String, Sent> sent = send(kafka, topics, jobs(replyTopic));
+        try (Setup run = new Setup(dir, "kill-inflight", "victim")) {
+            WorkerProcess victim = run.first;
+            KafkaHandle kafka = run.kafka;
+            ChildWorkers workers = run.workers;
+            Topics topics = run.topics;
+            Replies replies = run.replies;
+            {
+                Map<String, Sent> sent = send(kafka, topics, jobs(run.replyTopic));
                 replies.reader().awaitUntil(r -> r.stream().filter(Replies::isResult).count() >= 15, "15 results",
                         ALL_ANSWERED);
                 victim.kill();
@@ -104,7 +100,7 @@ class ConcurrentWorkerFaultsTest {
                 List<ResultEnvelope> beforeKill = results(replies);
                 int answeredAtKill = (int) beforeKill.stream().map(ResultEnvelope::jobId).distinct().count();
 
-                workers.start(concurrent(workers, "survivor", redis)).awaitReady(ChildWorkers.READY);
+                workers.start(concurrent(workers, "survivor", run.redis)).awaitReady(ChildWorkers.READY);
                 replies.awaitAll(sent.keySet(), ALL_ANSWERED);
                 replies.reader().readFor(WorkerProcessFaultsTest.SETTLE);
                 List<ResultEnvelope> all = results(replies);
@@ -140,18 +136,14 @@ class ConcurrentWorkerFaultsTest {
 
     @Test
     void sigtermWithSeveralJobsRunningFinishesThemCommitsAndRedoesNothing() throws Exception {
-        try (EmbeddedKafkaBroker broker = FaultBroker.start(); KafkaHandle kafka = KafkaHandle.of(broker);
-             EmbeddedRedis redis = EmbeddedRedis.startDefault();
-             ChildWorkers workers = new ChildWorkers(dir, broker.bootstrapServers(), Names.unique("drain"))) {
-            Topics topics = new Topics(workers.prefix());
-            String replyTopic = topics.prefix() + ".replies";
-            kafka.createTopic(replyTopic, 1);
-            WorkerProcess leaving = workers.start(concurrent(workers, "leaving", redis));
-            leaving.awaitReady(ChildWorkers.READY);
-            workers.awaitMembers(kafka.admin(), 1, Duration.ofSeconds(60));
-
-            try (Replies replies = new Replies(kafka.bootstrapServers(), replyTopic)) {
-                Map<String, Sent> sent = send(kafka, topics, jobs(replyTopic));
+        try (Setup run = new Setup(dir, "drain", "leaving")) {
+            WorkerProcess leaving = run.first;
+            KafkaHandle kafka = run.kafka;
+            ChildWorkers workers = run.workers;
+            Topics topics = run.topics;
+            Replies replies = run.replies;
+            {
+                Map<String, Sent> sent = send(kafka, topics, jobs(run.replyTopic));
                 replies.reader().awaitUntil(r -> r.stream().filter(Replies::isResult).count() >= 5, "5 results",
                         ALL_ANSWERED);
                 leaving.terminate();
@@ -165,7 +157,7 @@ class ConcurrentWorkerFaultsTest {
                 assertThat(log).doesNotContain("did not finish within");
                 int answeredAtStop = (int) results(replies).stream().map(ResultEnvelope::jobId).distinct().count();
 
-                workers.start(concurrent(workers, "staying", redis)).awaitReady(ChildWorkers.READY);
+                workers.start(concurrent(workers, "staying", run.redis)).awaitReady(ChildWorkers.READY);
                 replies.awaitAll(sent.keySet(), ALL_ANSWERED);
                 replies.reader().readFor(WorkerProcessFaultsTest.SETTLE);
                 List<ResultEnvelope> all = results(replies);
@@ -180,6 +172,38 @@ class ConcurrentWorkerFaultsTest {
                 GroupOffsets.awaitNoLag(kafka.admin(), workers.groupId(), topics.jobs(JobKind.CHAT),
                         Duration.ofSeconds(30));
             }
+        }
+    }
+
+    /** A broker, Redis, a reply topic and reader, and a first worker that consumes. */
+    private static final class Setup implements AutoCloseable {
+        final EmbeddedKafkaBroker broker = FaultBroker.start();
+        final KafkaHandle kafka = KafkaHandle.of(broker);
+        final EmbeddedRedis redis = EmbeddedRedis.startDefault();
+        final ChildWorkers workers;
+        final Topics topics;
+        final String replyTopic;
+        final Replies replies;
+        final WorkerProcess first;
+
+        Setup(Path dir, String name, String firstWorker) throws Exception {
+            workers = new ChildWorkers(dir, broker.bootstrapServers(), Names.unique(name));
+            topics = new Topics(workers.prefix());
+            replyTopic = topics.prefix() + ".replies";
+            kafka.createTopic(replyTopic, 1);
+            first = workers.start(concurrent(workers, firstWorker, redis));
+            first.awaitReady(ChildWorkers.READY);
+            workers.awaitMembers(kafka.admin(), 1, Duration.ofSeconds(60));
+            replies = new Replies(kafka.bootstrapServers(), replyTopic);
+        }
+
+        @Override
+        public void close() throws Exception {
+            replies.close();
+            workers.close();
+            redis.close();
+            kafka.close();
+            broker.close();
         }
     }
 

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
+    /** Expiry of a compute lock unless renewed (every third of it) by its living holder. */
+    static final Duration LOCK_LEASE = Duration.ofSeconds(15);
+
     private final WorkerConfig config;
     private final Map<JobKind, Engine<?>> engines;
     private final JobListener listener;
@@ -41,6 +44,7 @@ public final class Worker implements AutoCloseable {
     private final Map<JobKind, JobConsumerLoop> loopsByKind = new EnumMap<>(JobKind.class);
     private final List<Thread> threads = new ArrayList<>();
     private ResultCache cache;
+    private CachedCompute cached;
     private ReplyPublisher publisher;
 
     public Worker(WorkerConfig config, List<Engine<?>> engines, JobListener listener) {
@@ -65,14 +69,17 @@ public final class Worker implements AutoCloseable {
         }
         publisher = new ReplyPublisher(clients.replyProducer(), config.workerId(), config.topics().deadLetter(),
                 Duration.ofMillis(KafkaClients.DELIVERY_TIMEOUT_MS + 5_000));
-        CachedCompute cached = null;
         if (config.redisUrl() != null) {
-            cache = new RedisResultCache(config.redisUrl(), config.cacheTtl(), config.cacheLockTtl(), Duration.ofSeconds(2));
+            // The lock is a lease its holder renews: a killed worker's lock frees itself within it, not after the
+            // whole wait limit (XAICHAT_CACHE_LOCK_TTL), which stays how long an identical job waits at most.
+            Duration lease = config.cacheLockTtl().compareTo(LOCK_LEASE) < 0 ? config.cacheLockTtl() : LOCK_LEASE;
+            cache = new RedisResultCache(config.redisUrl(), config.cacheTtl(), lease, Duration.ofSeconds(2));
             if (!cache.ping()) {
                 log.warn("result cache at {} not reachable at start; serving without it until it is",
                         WorkerConfig.redacted(config.redisUrl()));
             }
-            cached = new CachedCompute(cache, config.workerId(), config.cacheLockTtl(), Duration.ofMillis(20), cacheStatus);
+            cached = new CachedCompute(cache, config.workerId(), config.cacheLockTtl(), Duration.ofMillis(20), cacheStatus,
+                    lease);
         }
         SchemaValidator validator = new SchemaValidator();
         for (Engine<?> engine : engines.values()) {
@@ -132,6 +139,7 @@ public final class Worker implements AutoCloseable {
             }
         }
         if (publisher != null) publisher.close();
+        if (cached != null) cached.close();
         if (cache != null) cache.close();
         boolean abandoned = loops.stream().anyMatch(JobConsumerLoop::jobRunning);
         if (abandoned) {

@@ -20,11 +20,15 @@ public final class RedisResultCache implements ResultCache {
     private static final String UNLOCK_SCRIPT =
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
+    private static final String RENEW_SCRIPT =
+            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+
     private final JedisPooled redis;
     private final Duration ttl;
     private final Duration lockTtl;
 
     /**
+     * @param lockTtl how long a compute lock lives unless its holder renews it: a dead worker's lock frees itself
      * @param timeout connect and read timeout: short, so a dead Redis costs little per job
      */
     public RedisResultCache(URI url, Duration ttl, Duration lockTtl, Duration timeout) {
@@ -69,6 +73,11 @@ public final class RedisResultCache implements ResultCache {
     @Override
     public boolean tryLock(CacheKey key, String owner) {
         return "OK".equals(call(() -> redis.set(key.lockKey(), owner, SetParams.setParams().nx().px(lockTtl.toMillis()))));
+    }
+
+    @Override
+    public void renewLock(CacheKey key, String owner) {
+        call(() -> redis.eval(RENEW_SCRIPT, List.of(key.lockKey()), List.of(owner, Long.toString(lockTtl.toMillis()))));
     }
 
     @Override

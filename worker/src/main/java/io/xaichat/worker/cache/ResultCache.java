@@ -25,6 +25,9 @@ public interface ResultCache extends AutoCloseable {
     /** Takes the compute lock for {@code key} unless another owner holds it; it expires by itself. */
     boolean tryLock(CacheKey key, String owner);
 
+    /** Extends the lock's expiry by its full lease if {@code owner} still holds it (the holder is alive). */
+    void renewLock(CacheKey key, String owner);
+
     /** Releases the lock only if {@code owner} still holds it. */
     void unlock(CacheKey key, String owner);
 

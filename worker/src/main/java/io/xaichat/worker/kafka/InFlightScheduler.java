@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -168,28 +169,34 @@ final class InFlightScheduler implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : batch) {
             if (startable(record)) intakes.add(processor.intake(record));
         }
-        List<JobProcessor.Intake> lookups = cache == null ? List.of()
-                : intakes.stream().filter(i -> i.cacheKey() != null).toList();
-        Map<JobProcessor.Intake, ResultEnvelope> hits = new IdentityHashMap<>();
-        if (!lookups.isEmpty()) {
-            try {
-                List<CacheKey> keys = lookups.stream().map(JobProcessor.Intake::cacheKey).toList();
-                List<Optional<ResultEnvelope>> values = cache.lookupAll(keys);
-                for (int i = 0; i < lookups.size(); i++) {
-                    ResultEnvelope v = values.get(i).orElse(null);
-                    if (v != null) hits.put(lookups.get(i), v);
-                }
-            } catch (RuntimeException e) {
-                // e.g. a cached value that does not parse: the job threads look each one up again
-                log.warn("batch cache lookup failed; answering these {} jobs one by one: {}", lookups.size(),
-                        e.toString());
-            }
-        }
+        Map<JobProcessor.Intake, ResultEnvelope> hits = cache == null ? Map.of() : lookUpAll(intakes);
         for (JobProcessor.Intake in : intakes) {
             ResultEnvelope hit = hits.get(in);
             if (hit != null) answerHit(in, hit);
             else startOnJobThread(in.record(), in);
         }
+    }
+
+    /** One MGET for the distinct keys of a batch (identical jobs share one value, read and parsed once). */
+    private Map<JobProcessor.Intake, ResultEnvelope> lookUpAll(List<JobProcessor.Intake> intakes) {
+        Map<CacheKey, List<JobProcessor.Intake>> byKey = new LinkedHashMap<>();
+        for (JobProcessor.Intake in : intakes) {
+            if (in.cacheKey() != null) byKey.computeIfAbsent(in.cacheKey(), k -> new ArrayList<>()).add(in);
+        }
+        Map<JobProcessor.Intake, ResultEnvelope> hits = new IdentityHashMap<>();
+        if (byKey.isEmpty()) return hits;
+        List<CacheKey> keys = new ArrayList<>(byKey.keySet());
+        try {
+            List<Optional<ResultEnvelope>> values = cache.lookupAll(keys);
+            for (int i = 0; i < keys.size(); i++) {
+                ResultEnvelope v = values.get(i).orElse(null);
+                if (v != null) byKey.get(keys.get(i)).forEach(in -> hits.put(in, v));
+            }
+        } catch (RuntimeException e) {
+            // e.g. a cached value that does not parse: the job threads look each one up again
+            log.warn("batch cache lookup failed; answering these {} jobs one by one: {}", intakes.size(), e.toString());
+        }
+        return hits;
     }
 
     private void answerHit(JobProcessor.Intake in, ResultEnvelope hit) {

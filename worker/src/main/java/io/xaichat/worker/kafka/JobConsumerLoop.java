@@ -46,6 +46,7 @@ public final class JobConsumerLoop implements Runnable {
     private final InFlightScheduler scheduler;
     private final OffsetTracker offsets = new OffsetTracker();
     private final List<Retry> retries = new ArrayList<>();
+    private final Set<TopicPartition> newlyAssigned = new java.util.HashSet<>();
     private volatile boolean running = true;
     private volatile boolean finished;
     private volatile FlowState flow = FlowState.EMPTY;
@@ -138,13 +139,29 @@ public final class JobConsumerLoop implements Runnable {
         ConsumerRecords<String, byte[]> records = poll();
         wakeArmed.set(true);
         if (records.isEmpty() || !running) return;
+        readAnsweredBefore();
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> record : records) {
-            offsets.taken(InFlightScheduler.partitionOf(record), record.offset());
-            batch.add(record);
+            // false: the partition's previous owner answered it already (committed metadata)
+            if (offsets.taken(InFlightScheduler.partitionOf(record), record.offset())) batch.add(record);
         }
         pendingAtSettle = offsets.pending();
         scheduler.submit(batch);
+    }
+
+    /** For partitions just assigned: which records above the committed offset an earlier owner answered. */
+    private void readAnsweredBefore() {
+        if (newlyAssigned.isEmpty()) return;
+        Set<TopicPartition> read = Set.copyOf(newlyAssigned);
+        newlyAssigned.clear();
+        try {
+            consumer.committed(read, Duration.ofSeconds(10)).forEach((tp, committed) -> {
+                if (committed != null) offsets.answeredBefore(tp, committed.offset(), committed.metadata());
+            });
+        } catch (KafkaException e) {
+            // Without it those records are redone: at-least-once still holds.
+            log.warn("could not read the committed offsets of {}: {}", read, e.getMessage());
+        }
     }
 
     private void settleCompletions() {
@@ -290,12 +307,14 @@ public final class JobConsumerLoop implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             scheduler.assigned(partitions);
+            newlyAssigned.addAll(partitions);
             if (paused || !running) consumer.pause(partitions);
         }
 
         private void forget(Collection<TopicPartition> partitions) {
             Set<TopicPartition> gone = Set.copyOf(partitions);
             offsets.remove(gone);
+            newlyAssigned.removeAll(gone);
             retries.removeIf(r -> gone.contains(InFlightScheduler.partitionOf(r.record())));
         }
     }
