@@ -1,5 +1,7 @@
 package io.xaichat.bench;
 
+import io.xaichat.worker.chat.ChatEngineConfig;
+import io.xaichat.worker.chat.LlamaChatEngine;
 import io.xaichat.worker.gguf.GgufWriter.TensorType;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -33,6 +35,9 @@ public final class BenchMain {
         this.out = out;
     }
 
+    /** 7 vision memory, 8 gateway overhead, 9 cache-hit throughput, 10 chat jobs in flight. */
+    static final List<String> FIGURES = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+
     public static void main(String[] args) {
         int code;
         try {
@@ -40,7 +45,7 @@ public final class BenchMain {
         } catch (IllegalArgumentException e) {
             System.err.println("xaichat-bench: " + e.getMessage());
             System.err.println("usage: java -jar bench/target/xaichat-bench.jar [--quick] [--models DIR] "
-                    + "[--only 1,2,3,4,5,6,7] [--out FILE]");
+                    + "[--only 1,2,...,10] [--out FILE]");
             code = 2;
         } catch (Exception e) {
             e.printStackTrace();
@@ -52,7 +57,7 @@ public final class BenchMain {
     static BenchMain parse(String[] args) {
         boolean quick = false;
         Path modelDir = ModelCache.defaultDir();
-        Set<String> sections = new TreeSet<>(List.of("1", "2", "3", "4", "5", "6", "7"));
+        Set<String> sections = new TreeSet<>(FIGURES);
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -61,8 +66,8 @@ public final class BenchMain {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> {
                     sections = new TreeSet<>(List.of(value(args, ++i, "--only").split(",")));
-                    if (!Set.of("1", "2", "3", "4", "5", "6", "7").containsAll(sections)) {
-                        throw new IllegalArgumentException("--only takes figure numbers 1-7, got " + sections);
+                    if (!FIGURES.containsAll(sections)) {
+                        throw new IllegalArgumentException("--only takes figure numbers 1-10, got " + sections);
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
@@ -100,7 +105,8 @@ public final class BenchMain {
 
         // Generated on first use only (the full-size files take ~20-40 s each, once).
         Path tiny = models.tiny();
-        boolean fullSize = sections.contains("1") || sections.contains("4") || sections.contains("5");
+        boolean fullSize = sections.contains("1") || sections.contains("4") || sections.contains("5")
+                || sections.contains("10");
         Path q4 = quick || !fullSize ? tiny : models.qwen25(TensorType.Q4_0);
         Path q8 = quick || !fullSize ? null : models.qwen25(TensorType.Q8_0);
         int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
@@ -115,8 +121,12 @@ public final class BenchMain {
                 new OverheadBench(cluster, table, quick ? 20 : 300, quick ? 5 : 30).run(tiny);
             }
             if (sections.contains("6")) new ResultRoundTripBench(cluster, table, quick ? 5 : 30).run();
-            if (sections.contains("7")) {
+            if (sections.contains("8")) {
                 new GatewayBench(cluster, table, quick ? 20 : 300, quick ? 5 : 30, quick ? 100 : 1000, work).run(tiny);
+            }
+            if (sections.contains("9")) {
+                new CacheHitBench(cluster, table, quick ? 1000 : 10_000, quick ? 100 : 1000, quick ? 20 : 300)
+                        .run(() -> tinyChat(tiny));
             }
             if (sections.contains("1")) {
                 ChatDecodeBench decode = new ChatDecodeBench(cluster, table, threads, quick ? 8 : 64, quick ? 1 : 3);
@@ -124,6 +134,12 @@ public final class BenchMain {
                 if (q8 != null) decode.run(q8, "Q8_0");
             }
             if (sections.contains("4")) new ScalingBench(cluster, table, quick ? 4 : 12, quick ? 4 : 32, work).run(q4);
+            if (sections.contains("10")) {
+                // The hook for the batched llama.cpp engine: pass its loader here once it exists.
+                new ChatConcurrencyBench(cluster, table, 4, quick ? 8 : 32)
+                        .run(() -> new LlamaChatEngine(ChatEngineConfig.defaults(q4).withThreads(threads)
+                                .withContextLength(1024)), quick ? "tiny" : "Q4_0");
+            }
             if (sections.contains("5")) {
                 MemoryBench memory = new MemoryBench(cluster, table);
                 memory.run(q4, threads);
@@ -139,6 +155,10 @@ public final class BenchMain {
         Files.writeString(out, report);
         System.out.printf(Locale.ROOT, "%nwhole run: %.1f min; table written to %s%n", minutes, out);
         return 0;
+    }
+
+    private static LlamaChatEngine tinyChat(Path model) {
+        return new LlamaChatEngine(ChatEngineConfig.defaults(model).withThreads(1).withContextLength(256));
     }
 
     private String report(MachineInfo machine, ResultTable table, String arguments, double minutes, String load) {

@@ -10,6 +10,9 @@ import io.xaichat.worker.Worker;
 import io.xaichat.worker.config.WorkerConfig;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.kafka.JobListener;
+import io.xaichat.worker.kafka.TopicProvisioner;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -65,6 +68,13 @@ public final class Cluster implements AutoCloseable {
         return new WorkerConfig(workerId, bootstrapServers(), Map.of(), new Topics(prefix), Set.of(kind), partitions,
                 (short) 1, "consumer", Duration.ofMinutes(5), cache ? URI.create(redisUrl()) : null,
                 Duration.ofHours(1), Duration.ofMinutes(10), 16 << 20, 4096, STREAM_BATCH, Duration.ofSeconds(30), true);
+    }
+
+    /** Creates {@code topic} with {@code partitions} partitions unless it exists. */
+    public void createTopic(String topic, int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            new TopicProvisioner(admin).ensure(List.of(topic), partitions, (short) 1);
+        }
     }
 
     public Worker startWorker(WorkerConfig config, Engine<?> engine) {

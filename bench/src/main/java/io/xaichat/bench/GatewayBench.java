@@ -93,7 +93,7 @@ public final class GatewayBench {
         Stats h = Stats.of(viaHttp), k = Stats.of(viaKafka);
         String setup = f("tiny model, max_tokens 1, unique prompts, cache off; %d HTTP requests (JDK HttpClient, "
                 + "keep-alive) interleaved with %d client-library jobs after %d warm-up", h.count(), k.count(), warmup);
-        table.add("7", "gateway overhead per chat request, ms (HTTP round trip − Kafka round trip)",
+        table.add("8", "gateway overhead per chat request, ms (HTTP round trip − Kafka round trip)",
                 f("%.1f", h.median() - k.median()), f("p99 %.1f (HTTP p50 %.1f / p99 %.1f; Kafka p50 %.1f / p99 %.1f)",
                         h.percentile(99) - k.percentile(99), h.median(), h.percentile(99), k.median(), k.percentile(99)),
                 "–", "info", setup);
@@ -117,7 +117,7 @@ public final class GatewayBench {
             if (round == 1) bulkS.add(bulkRun(client, input, round));
         }
         Stats b = Stats.of(bulkS), g = Stats.of(gatewayS);
-        table.add("7", f("%d-line batch wall time, s: gateway (upload → completed → download) vs xaichat bulk", batchLines),
+        table.add("8", f("%d-line batch wall time, s: gateway (upload → completed → download) vs xaichat bulk", batchLines),
                 f("%.1f vs %.1f", g.median(), b.median()), f("ratio %.2f; runs gateway %s, bulk %s", g.median() / b.median(),
                         g.range("%.1f"), b.range("%.1f")), "–", "info",
                 "tiny model, max_tokens 4, distinct prompts, cache off, 4 partitions, window 64 both, 2 runs each alternated");

@@ -53,6 +53,7 @@ class BulkEndToEndTest {
         Map<String, Integer> invalidLines = writeInput(input);
 
         try (ChatWorkers workers = ChatWorkers.start(2, kafka.bootstrapServers(), prefix, redis.url(), dir)) {
+            workers.awaitAllAssigned(kafka.admin(), prefix + ".workers.chat");
             // Run 1, interrupted once 60 answers are written.
             ExecutorService exec = Executors.newSingleThreadExecutor();
             BulkSummary first;

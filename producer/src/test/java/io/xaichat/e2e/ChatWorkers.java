@@ -43,6 +43,27 @@ final class ChatWorkers implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until every worker owns partitions of the job topic, so a run is shared from its start (a worker with
+     * several jobs in flight may otherwise finish a short run before the second one joins).
+     */
+    void awaitAllAssigned(org.apache.kafka.clients.admin.Admin admin, String group) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                var d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                if (d.members().size() == workers.size()
+                        && d.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the group does not exist yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not every worker of group " + group + " got partitions within 60 s");
+    }
+
     @Override
     public void close() {
         workers.forEach(Worker::close);

@@ -83,7 +83,8 @@ class MultiTenancyTest {
                     EmbeddedKafkaBroker.saslClientProperties("worker", USERS.get("worker")), topics, config.kinds(),
                     config.topicPartitions(), config.replicationFactor(), config.groupProtocol(),
                     config.maxPollInterval(), null, config.cacheTtl(), config.cacheLockTtl(), config.maxRecordBytes(),
-                    config.maxTokens(), config.streamBatchSize(), config.shutdownGrace(), true, config.security());
+                    config.maxTokens(), config.streamBatchSize(), config.shutdownGrace(), true, config.security(),
+                    config.throughput());
             try (Worker worker = new Worker(config, List.of(TestWorkers.tinyChat(TinyGgufModels.qwen2(dir))),
                     JobListener.NONE).start();
                  XaiChatClient alice = XaiChatClient.start(client(broker, topics, "alice"));

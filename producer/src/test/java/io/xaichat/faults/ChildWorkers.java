@@ -55,6 +55,10 @@ final class ChildWorkers implements AutoCloseable {
         return started;
     }
 
+    String prefix() {
+        return prefix;
+    }
+
     String groupId() {
         return prefix + ".workers." + JobKind.CHAT.wireName();
     }

@@ -15,6 +15,7 @@ import io.xaichat.schema.ResultEnvelope;
 import io.xaichat.schema.ResultStatus;
 import io.xaichat.schema.Topics;
 import io.xaichat.testkit.KafkaExtension;
+import io.xaichat.testkit.GroupOffsets;
 import io.xaichat.testkit.KafkaHandle;
 import io.xaichat.testkit.Names;
 import io.xaichat.testkit.Replies;
@@ -175,22 +176,7 @@ class InProcessWorkerFaultsTest {
 
     /** No partition stalls: the group's committed offset is the end of every partition. */
     private static void assertNoLag(KafkaHandle kafka, String group, String topic) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        Map<TopicPartition, Long> lag;
-        do {
-            Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin().listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            Set<TopicPartition> partitions = kafka.admin().describeTopics(List.of(topic)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(topic).partitions().stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
-            var ends = kafka.admin().listOffsets(partitions.stream().collect(Collectors.toMap(p -> p,
-                    p -> OffsetSpec.latest()))).all().get(30, TimeUnit.SECONDS);
-            lag = partitions.stream().collect(Collectors.toMap(p -> p, p -> ends.get(p).offset()
-                    - (committed.containsKey(p) ? committed.get(p).offset() : 0)));
-            if (lag.values().stream().allMatch(l -> l == 0)) return;
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("partitions of " + topic + " stalled; lag per partition: " + lag);
+        GroupOffsets.awaitNoLag(kafka.admin(), group, topic, Duration.ofSeconds(30));
     }
 
     /** The bad records of the storm, one kind after the other. */

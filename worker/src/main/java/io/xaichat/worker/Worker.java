@@ -8,6 +8,7 @@ import io.xaichat.worker.cache.RedisResultCache;
 import io.xaichat.worker.cache.ResultCache;
 import io.xaichat.worker.config.WorkerConfig;
 import io.xaichat.worker.engine.Engine;
+import io.xaichat.worker.kafka.FlowState;
 import io.xaichat.worker.kafka.JobConsumerLoop;
 import io.xaichat.worker.kafka.JobListener;
 import io.xaichat.worker.kafka.JobProcessor;
@@ -40,13 +41,18 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
+    /** Expiry of a compute lock unless renewed (every third of it) by its living holder. */
+    static final Duration LOCK_LEASE = Duration.ofSeconds(15);
+
     private final WorkerConfig config;
     private final Map<JobKind, Engine<?>> engines;
     private final JobListener listener;
     private final CacheStatus cacheStatus = new CacheStatus();
     private final List<JobConsumerLoop> loops = new ArrayList<>();
+    private final Map<JobKind, JobConsumerLoop> loopsByKind = new EnumMap<>(JobKind.class);
     private final List<Thread> threads = new ArrayList<>();
     private ResultCache cache;
+    private CachedCompute cached;
     private ReplyPublisher publisher;
     private WorkerAdvertiser advertiser;
     private Admin replyAdmin;
@@ -84,14 +90,17 @@ public final class Worker implements AutoCloseable {
                         ReplyTopicResolver.withDefaults(replyAdmin)),
                 config.security().maxReplyBytes(),
                 new CacheScope(config.topics(), config.security().cacheScope()));
-        CachedCompute cached = null;
         if (config.redisUrl() != null) {
-            cache = new RedisResultCache(config.redisUrl(), config.cacheTtl(), config.cacheLockTtl(), Duration.ofSeconds(2));
+            // The lock is a lease its holder renews: a killed worker's lock frees itself within it, not after the
+            // whole wait limit (XAICHAT_CACHE_LOCK_TTL), which stays how long an identical job waits at most.
+            Duration lease = config.cacheLockTtl().compareTo(LOCK_LEASE) < 0 ? config.cacheLockTtl() : LOCK_LEASE;
+            cache = new RedisResultCache(config.redisUrl(), config.cacheTtl(), lease, Duration.ofSeconds(2));
             if (!cache.ping()) {
                 log.warn("result cache at {} not reachable at start; serving without it until it is",
                         WorkerConfig.redacted(config.redisUrl()));
             }
-            cached = new CachedCompute(cache, config.workerId(), config.cacheLockTtl(), Duration.ofMillis(20), cacheStatus);
+            cached = new CachedCompute(cache, config.workerId(), config.cacheLockTtl(), Duration.ofMillis(20), cacheStatus,
+                    lease);
         }
         SchemaValidator validator = new SchemaValidator();
         for (Engine<?> engine : engines.values()) {
@@ -101,10 +110,11 @@ public final class Worker implements AutoCloseable {
                     safeguards);
             Consumer<String, byte[]> consumer = clients.jobConsumer(engine.kind());
             listener.consumerStarted(engine.kind(), consumer::metrics);
-            JobConsumerLoop loop = new JobConsumerLoop(consumer, processor, topic, config.shutdownGrace(),
-                    config.leaveGroupOnShutdown());
+            JobConsumerLoop loop = new JobConsumerLoop(consumer, processor, cached, topic, config.shutdownGrace(),
+                    config.leaveGroupOnShutdown(), config.throughput());
             Thread t = new Thread(loop, "xaichat-poll-" + engine.kind().wireName());
             loops.add(loop);
+            loopsByKind.put(engine.kind(), loop);
             threads.add(t);
             t.start();
             log.info("worker {} serving {} jobs from {} with model {}", config.workerId(), engine.kind().wireName(),
@@ -124,6 +134,12 @@ public final class Worker implements AutoCloseable {
         return engines.get(kind);
     }
 
+    /** The latest in-flight and commit state of a kind's consumer loop. */
+    public FlowState flowState(JobKind kind) {
+        JobConsumerLoop loop = loopsByKind.get(kind);
+        return loop == null ? FlowState.EMPTY : loop.flow();
+    }
+
     public CacheStatus cacheStatus() {
         return cacheStatus;
     }
@@ -134,7 +150,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Stops taking jobs, lets running jobs finish within the grace period, commits, leaves the group. Engines whose
+     * Stops taking jobs, lets the running jobs finish within the grace period, commits, leaves the group. Engines whose
      * job is still running after that are not closed: freeing a model under a running native call would crash.
      */
     @Override
@@ -150,6 +166,7 @@ public final class Worker implements AutoCloseable {
         if (advertiser != null) advertiser.close();
         if (publisher != null) publisher.close();
         if (replyAdmin != null) replyAdmin.close(Duration.ofSeconds(5));
+        if (cached != null) cached.close();
         if (cache != null) cache.close();
         boolean abandoned = loops.stream().anyMatch(JobConsumerLoop::jobRunning);
         if (abandoned) {

@@ -5,6 +5,7 @@ import io.xaichat.schema.ResultEnvelope;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -19,12 +20,16 @@ public final class RedisResultCache implements ResultCache {
     private static final String UNLOCK_SCRIPT =
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
+    private static final String RENEW_SCRIPT =
+            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+
     private final JedisPooled redis;
     private final Duration ttl;
     private final Duration lockTtl;
     private final CachedResultValidator validator = new CachedResultValidator(new io.xaichat.schema.SchemaValidator());
 
     /**
+     * @param lockTtl how long a compute lock lives unless its holder renews it: a dead worker's lock frees itself
      * @param timeout connect and read timeout: short, so a dead Redis costs little per job
      */
     public RedisResultCache(URI url, Duration ttl, Duration lockTtl, Duration timeout) {
@@ -38,19 +43,43 @@ public final class RedisResultCache implements ResultCache {
 
     @Override
     public Optional<ResultEnvelope> get(CacheKey key) {
-        byte[] bytes = call(() -> redis.get(key.value().getBytes(StandardCharsets.UTF_8)));
+        return value(key, call(() -> redis.get(bytes(key))));
+    }
+
+    /** One MGET for all keys: a poll batch of cache hits costs one round trip. */
+    @Override
+    public List<Optional<ResultEnvelope>> getAll(List<CacheKey> keys) {
+        if (keys.isEmpty()) return List.of();
+        byte[][] raw = keys.stream().map(RedisResultCache::bytes).toArray(byte[][]::new);
+        List<byte[]> values = call(() -> redis.mget(raw));
+        List<Optional<ResultEnvelope>> out = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) out.add(value(keys.get(i), values.get(i)));
+        return out;
+    }
+
+    // Every value read goes through the validator: a planted or corrupt entry is a miss, never an answer.
+    private Optional<ResultEnvelope> value(CacheKey key, byte[] bytes) {
         return validator.check(key, bytes);
+    }
+
+    private static byte[] bytes(CacheKey key) {
+        return key.value().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public void put(CacheKey key, ResultEnvelope result) {
-        call(() -> redis.set(key.value().getBytes(StandardCharsets.UTF_8), Json.toBytes(result),
+        call(() -> redis.set(bytes(key), Json.toBytes(result),
                 SetParams.setParams().px(ttl.toMillis())));
     }
 
     @Override
     public boolean tryLock(CacheKey key, String owner) {
         return "OK".equals(call(() -> redis.set(key.lockKey(), owner, SetParams.setParams().nx().px(lockTtl.toMillis()))));
+    }
+
+    @Override
+    public void renewLock(CacheKey key, String owner) {
+        call(() -> redis.eval(RENEW_SCRIPT, List.of(key.lockKey()), List.of(owner, Long.toString(lockTtl.toMillis()))));
     }
 
     @Override

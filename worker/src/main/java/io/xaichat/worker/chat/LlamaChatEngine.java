@@ -23,9 +23,11 @@ import io.xaichat.worker.engine.JobFailure;
 import io.xaichat.worker.engine.ModelFingerprint;
 import io.xaichat.worker.cpu.ThreadAffinity;
 import io.xaichat.worker.engine.PreparedJob;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -53,7 +55,10 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
     private final String modelDigest;
     private final boolean addsBos;
     private final LlamaModel model;
+    // Run calls are serialized; prepare (tokenizing) may run beside a run, as llama-server tokenizes beside its loop.
+    // Both hold the read side of the lifetime lock, so close() never frees the model under them.
     private final ReentrantLock runLock = new ReentrantLock();
+    private final ReentrantReadWriteLock lifetime = new ReentrantReadWriteLock();
     private final AtomicLong inferences = new AtomicLong();
     private final long loadMillis;
     private volatile boolean closed;
@@ -142,12 +147,17 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
         ChatRequest request = withDefaults(given);
         check(request);
         PromptByteLimit.check(request, config.promptLimit(), config.contextLength());
-        runLock.lock(); // the tokenizer lives in native memory that close() frees
+        lifetime.readLock().lock(); // the tokenizer lives in native memory that close() frees
         try {
             ensureOpen();
-            checkFits(promptTokens(promptText(request)));
+            String prompt = promptText(request);
+            // A token covers at least one byte of text (plus BOS and a space prefix), so a prompt with fewer bytes
+            // than the limit fits without tokenizing it: cheap for the many short prompts of a cache-hit batch.
+            if (prompt.getBytes(StandardCharsets.UTF_8).length + 4 > config.promptLimit()) {
+                checkFits(promptTokens(prompt));
+            }
         } finally {
-            runLock.unlock();
+            lifetime.readLock().unlock();
         }
 
         ObjectNode material = Json.MAPPER.valueToTree(withoutStream(request));
@@ -244,6 +254,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
 
     @Override
     public EngineResult run(PreparedJob<ChatRequest> job, ChunkSink sink) throws JobFailure {
+        lifetime.readLock().lock();
         runLock.lock();
         try {
             ensureOpen();
@@ -256,6 +267,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
             return generate(job, parameters(prompt, r, limit), promptTokens, limit, sink);
         } finally {
             runLock.unlock();
+            lifetime.readLock().unlock();
         }
     }
 
@@ -324,13 +336,13 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
 
     @Override
     public void close() {
-        runLock.lock();
+        lifetime.writeLock().lock();
         try {
             if (closed) return;
             closed = true;
             model.close();
         } finally {
-            runLock.unlock();
+            lifetime.writeLock().unlock();
         }
     }
 }

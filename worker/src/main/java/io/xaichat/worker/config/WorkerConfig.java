@@ -17,8 +17,9 @@ import java.util.Set;
  * @param maxRecordBytes larger job records are refused with record_too_large
  * @param maxTokens chat and vision jobs asking for more tokens are refused with invalid_request
  * @param streamBatchSize text pieces per stream chunk
- * @param shutdownGrace how long SIGTERM waits for the running job before leaving it to be redelivered
+ * @param shutdownGrace how long SIGTERM waits for the running jobs before leaving them to be redelivered
  * @param security where replies may go, bytes a job may publish, cache sharing
+ * @param throughput jobs in flight per kind, the buffer bound and the commit interval
  */
 public record WorkerConfig(
         String workerId,
@@ -38,9 +39,10 @@ public record WorkerConfig(
         int streamBatchSize,
         Duration shutdownGrace,
         boolean leaveGroupOnShutdown,
-        SecuritySettings security) {
+        SecuritySettings security,
+        ThroughputConfig throughput) {
 
-    /** Settings with the default {@link SecuritySettings}. */
+    /** Settings with the default {@link SecuritySettings} and throughput settings. */
     public WorkerConfig(String workerId, String bootstrapServers, Map<String, String> kafkaProperties, Topics topics,
                         Set<JobKind> kinds, int topicPartitions, short replicationFactor, String groupProtocol,
                         Duration maxPollInterval, URI redisUrl, Duration cacheTtl, Duration cacheLockTtl,
@@ -48,11 +50,12 @@ public record WorkerConfig(
                         boolean leaveGroupOnShutdown) {
         this(workerId, bootstrapServers, kafkaProperties, topics, kinds, topicPartitions, replicationFactor,
                 groupProtocol, maxPollInterval, redisUrl, cacheTtl, cacheLockTtl, maxRecordBytes, maxTokens,
-                streamBatchSize, shutdownGrace, leaveGroupOnShutdown, SecuritySettings.defaults());
+                streamBatchSize, shutdownGrace, leaveGroupOnShutdown, SecuritySettings.defaults(), ThroughputConfig.DEFAULTS);
     }
 
     public WorkerConfig {
         if (security == null) security = SecuritySettings.defaults();
+        java.util.Objects.requireNonNull(throughput, "throughput");
         kafkaProperties = Map.copyOf(kafkaProperties);
         kinds = Set.copyOf(kinds);
         List<String> problems = new ArrayList<>();
@@ -91,7 +94,13 @@ public record WorkerConfig(
     public WorkerConfig withSecurity(SecuritySettings settings) {
         return new WorkerConfig(workerId, bootstrapServers, kafkaProperties, topics, kinds, topicPartitions,
                 replicationFactor, groupProtocol, maxPollInterval, redisUrl, cacheTtl, cacheLockTtl, maxRecordBytes,
-                maxTokens, streamBatchSize, shutdownGrace, leaveGroupOnShutdown, settings);
+                maxTokens, streamBatchSize, shutdownGrace, leaveGroupOnShutdown, settings, throughput);
+    }
+
+    public WorkerConfig withThroughput(ThroughputConfig t) {
+        return new WorkerConfig(workerId, bootstrapServers, kafkaProperties, topics, kinds, topicPartitions,
+                replicationFactor, groupProtocol, maxPollInterval, redisUrl, cacheTtl, cacheLockTtl, maxRecordBytes,
+                maxTokens, streamBatchSize, shutdownGrace, leaveGroupOnShutdown, security, t);
     }
 
     public String groupId(JobKind kind) {

@@ -114,6 +114,26 @@ public final class WorkerOptions {
                     + "Env XAICHAT_CACHE_SCOPE. Default: ${DEFAULT-VALUE}.")
     String cacheScope;
 
+    @Option(names = "--chat-concurrency", defaultValue = "${env:XAICHAT_CHAT_CONCURRENCY:-0}",
+            description = "Chat jobs in flight at once; 0 = the engine's slot count. Run calls beyond the engine's slots wait for a free slot. Env XAICHAT_CHAT_CONCURRENCY.")
+    int chatConcurrency;
+
+    @Option(names = "--vision-concurrency", defaultValue = "${env:XAICHAT_VISION_CONCURRENCY:-1}",
+            description = "Vision jobs in flight at once. Env XAICHAT_VISION_CONCURRENCY. Default: ${DEFAULT-VALUE}.")
+    int visionConcurrency;
+
+    @Option(names = "--image-concurrency", defaultValue = "${env:XAICHAT_IMAGE_CONCURRENCY:-1}",
+            description = "Image jobs in flight at once. Env XAICHAT_IMAGE_CONCURRENCY. Default: ${DEFAULT-VALUE}.")
+    int imageConcurrency;
+
+    @Option(names = "--max-buffered-records", defaultValue = "${env:XAICHAT_MAX_BUFFERED_RECORDS:-1000}",
+            description = "Job records taken off the topic and not yet answered, per kind, before the worker pauses fetching. Env XAICHAT_MAX_BUFFERED_RECORDS. Default: ${DEFAULT-VALUE}.")
+    int maxBufferedRecords;
+
+    @Option(names = "--commit-interval", defaultValue = "${env:XAICHAT_COMMIT_INTERVAL:-100ms}",
+            description = "How often answered offsets are committed (asynchronously; synchronously on revoke and shutdown). Env XAICHAT_COMMIT_INTERVAL. Default: ${DEFAULT-VALUE}.")
+    String commitInterval;
+
     public Set<JobKind> enabledKinds() {
         EnumSet<JobKind> set = EnumSet.noneOf(JobKind.class);
         for (String k : kinds) {
@@ -165,7 +185,10 @@ public final class WorkerOptions {
                 streamBatchSize,
                 duration("--shutdown-grace", shutdownGrace),
                 !stayInGroup,
-                SecuritySettings.parse(replyTopics, maxReplyBytes, cacheScope));
+                SecuritySettings.parse(replyTopics, maxReplyBytes, cacheScope),
+                new ThroughputConfig(Map.of(JobKind.CHAT, chatConcurrency, JobKind.VISION, visionConcurrency,
+                        JobKind.IMAGE, imageConcurrency), maxBufferedRecords,
+                        duration("--commit-interval", commitInterval)));
     }
 
     static java.time.Duration duration(String option, String value) {

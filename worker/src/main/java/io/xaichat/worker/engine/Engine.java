@@ -6,7 +6,7 @@ import io.xaichat.worker.cpu.CpuSet;
 
 /**
  * A resident model serving one kind of job. Loaded once at worker start and kept for the life of the process;
- * {@link #run} is called by one job thread at a time.
+ * {@link #run} is called from at most {@link #slots()} threads at a time (the runtime serializes further calls).
  *
  * @param <R> the engine's parsed request type
  */
@@ -35,6 +35,9 @@ public interface Engine<R> extends AutoCloseable {
     default CpuSet cpus() {
         return CpuSet.none();
     }
+
+    /** How many run calls the engine serves at once; run may be called from this many threads concurrently. */
+    default int slots() { return 1; }
 
     /** How many inferences {@link #run} has performed since start (cache hits do not count). */
     long inferenceCount();

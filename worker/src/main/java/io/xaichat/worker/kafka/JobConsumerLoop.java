@@ -1,23 +1,19 @@
 package io.xaichat.worker.kafka;
 
-import io.xaichat.worker.cpu.ThreadAffinity;
+import io.xaichat.worker.cache.CachedCompute;
+import io.xaichat.worker.config.ThroughputConfig;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -26,52 +22,70 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poll thread of one job kind. Jobs run one at a time on a separate job thread; while one runs, the consumer
- * pauses its partitions and keeps polling, so a job longer than {@code max.poll.interval.ms} never costs the group
- * membership. A job's offset is committed only after its answer was acknowledged (at-least-once); a job whose
- * answer could not be published is sought back and processed again.
+ * The poll thread of one job kind. It only polls, hands records to the {@link InFlightScheduler} (several jobs in
+ * flight, cache hits answered on a fast path) and commits: per partition up to the first record not yet answered,
+ * asynchronously every commit interval, synchronously on revoke and shutdown. It never waits for a job, so a job
+ * longer than {@code max.poll.interval.ms} never costs the group membership; when more than the buffer bound of
+ * records are unanswered it pauses its partitions and keeps polling. A record whose answer could not be published
+ * is processed again after a pause, and its offset (and every later one) stays uncommitted until it is answered.
  */
 public final class JobConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(JobConsumerLoop.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final long RETRY_DELAY_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private record Retry(ConsumerRecord<String, byte[]> record, long dueNanos) {}
 
     private final Consumer<String, byte[]> consumer;
-    private final JobProcessor processor;
     private final String topic;
     private final Duration shutdownGrace;
     private final boolean leaveGroupOnClose;
-    private final ExecutorService jobThread;
-    private final Deque<ConsumerRecord<String, byte[]>> pending = new ArrayDeque<>();
+    private final int maxBuffered;
+    private final long commitIntervalNanos;
+    private final Duration poll;
+    private final InFlightScheduler scheduler;
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final List<Retry> retries = new ArrayList<>();
+    private final Set<TopicPartition> newlyAssigned = new java.util.HashSet<>();
     private volatile boolean running = true;
     private volatile boolean finished;
-    private ConsumerRecord<String, byte[]> inFlightRecord;
-    private Future<Boolean> inFlight;
+    private volatile FlowState flow = FlowState.EMPTY;
+    private volatile boolean paused;
+    private volatile boolean draining;
+    private volatile int pendingAtSettle; // the tracker's pending count as of the last settle, for other threads
+    // While paused, the first completion wakes the poll thread so it can resume at once.
+    private final java.util.concurrent.atomic.AtomicBoolean wakeArmed = new java.util.concurrent.atomic.AtomicBoolean();
+    private long nextCommitNanos;
 
-    public JobConsumerLoop(Consumer<String, byte[]> consumer, JobProcessor processor, String topic,
-                           Duration shutdownGrace, boolean leaveGroupOnClose) {
+    /** @param cache null when the worker runs without a result cache */
+    public JobConsumerLoop(Consumer<String, byte[]> consumer, JobProcessor processor, CachedCompute cache,
+                           String topic, Duration shutdownGrace, boolean leaveGroupOnClose,
+                           ThroughputConfig throughput) {
         this.consumer = consumer;
-        this.processor = processor;
         this.topic = topic;
         this.shutdownGrace = shutdownGrace;
         this.leaveGroupOnClose = leaveGroupOnClose;
-        this.jobThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(() -> {
-                ThreadAffinity.pinCurrentThread(processor.cpus()); // ONNX Runtime computes on the calling thread too
-                r.run();
-            }, "xaichat-job-" + processor.kind().wireName());
-            t.setDaemon(true);
-            return t;
-        });
+        this.maxBuffered = throughput.maxBufferedRecords();
+        this.commitIntervalNanos = throughput.commitInterval().toNanos();
+        this.poll = throughput.commitInterval().compareTo(POLL) < 0 ? throughput.commitInterval() : POLL;
+        int concurrency = throughput.concurrency(processor.kind(), processor.engineSlots());
+        this.scheduler = new InFlightScheduler(processor, cache, concurrency, this::completed);
+        processor.listener().flowStarted(processor.kind(), () -> flow);
+        log.info("{} jobs: {} in flight at once (engine slots {}), at most {} records buffered",
+                processor.kind().wireName(), concurrency, processor.engineSlots(), maxBuffered);
     }
 
     @Override
     public void run() {
         try {
             consumer.subscribe(List.of(topic), new Rebalance());
+            nextCommitNanos = System.nanoTime() + commitIntervalNanos;
             while (running) {
-                poll();
-                finishIfDone();
-                startNextIfIdle();
+                pollAndDispatch();
+                settleCompletions();
+                retryDue();
+                applyBackPressure();
+                commitIfDue();
             }
             drain();
         } catch (RuntimeException e) {
@@ -81,7 +95,7 @@ public final class JobConsumerLoop implements Runnable {
         }
     }
 
-    /** Stops taking jobs; the running job gets the shutdown grace period to finish. Returns at once. */
+    /** Stops taking jobs; running jobs get the shutdown grace period to finish. Returns at once. */
     public void stop() {
         running = false;
         consumer.wakeup();
@@ -92,84 +106,160 @@ public final class JobConsumerLoop implements Runnable {
         return finished;
     }
 
-    /** Whether the job thread still runs a job (after the loop exits: a job abandoned after the grace period). */
+    /** Whether a job thread still runs a job (after the loop exits: a job abandoned after the grace period). */
     public boolean jobRunning() {
-        return inFlight != null && !inFlight.isDone();
+        return scheduler.computing();
     }
 
-    private void poll() {
+    /** The latest records in flight and commit lag, for metrics and tests. */
+    public FlowState flow() {
+        return flow;
+    }
+
+    /**
+     * On a job or producer thread, after a completion was queued: wakes a paused poll thread once enough has
+     * finished for it to act (resume fetching, or end the drain), and only once per poll.
+     */
+    private void completed() {
+        if (!paused) return;
+        boolean act = draining ? scheduler.inProgress() == 0
+                : pendingAtSettle - scheduler.completionsQueued() <= maxBuffered / 2;
+        if (act && wakeArmed.compareAndSet(true, false)) consumer.wakeup();
+    }
+
+    private ConsumerRecords<String, byte[]> poll() {
         try {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) pending.add(record);
+            return consumer.poll(poll);
         } catch (WakeupException e) {
-            // a job finished or stop() was called: look at the state again
+            return ConsumerRecords.empty(); // stop() was called or a job finished while paused: look again
         }
     }
 
-    private void startNextIfIdle() {
-        if (inFlight != null || pending.isEmpty() || !running) return;
-        ConsumerRecord<String, byte[]> record = pending.poll();
-        consumer.pause(consumer.assignment());
-        inFlightRecord = record;
-        inFlight = jobThread.submit(() -> {
-            try {
-                return processor.process(record);
-            } finally {
-                consumer.wakeup(); // end the poll early so the offset is committed without delay
+    private void pollAndDispatch() {
+        ConsumerRecords<String, byte[]> records = poll();
+        wakeArmed.set(true);
+        if (records.isEmpty() || !running) return;
+        readAnsweredBefore();
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            // false: the partition's previous owner answered it already (committed metadata)
+            if (offsets.taken(InFlightScheduler.partitionOf(record), record.offset())) batch.add(record);
+        }
+        pendingAtSettle = offsets.pending();
+        scheduler.submit(batch);
+    }
+
+    /** For partitions just assigned: which records above the committed offset an earlier owner answered. */
+    private void readAnsweredBefore() {
+        if (newlyAssigned.isEmpty()) return;
+        Set<TopicPartition> read = Set.copyOf(newlyAssigned);
+        newlyAssigned.clear();
+        try {
+            consumer.committed(read, Duration.ofSeconds(10)).forEach((tp, committed) -> {
+                if (committed != null) offsets.answeredBefore(tp, committed.offset(), committed.metadata());
+            });
+        } catch (KafkaException e) {
+            // Without it those records are redone: at-least-once still holds.
+            log.warn("could not read the committed offsets of {}: {}", read, e.getMessage());
+        }
+    }
+
+    private void settleCompletions() {
+        scheduler.drainCompletions(c -> {
+            TopicPartition tp = c.partition();
+            if (c.acknowledged()) {
+                offsets.answered(tp, c.record().offset());
+            } else if (running && offsets.pending(tp, c.record().offset())) {
+                retries.add(new Retry(c.record(), System.nanoTime() + RETRY_DELAY_NANOS));
             }
         });
+        pendingAtSettle = offsets.pending();
     }
 
-    private void finishIfDone() {
-        if (inFlight == null || !inFlight.isDone()) return;
-        settle(inFlightRecord, outcome(inFlight));
-        inFlight = null;
-        inFlightRecord = null;
-        if (pending.isEmpty()) consumer.resume(consumer.paused());
-    }
-
-    private static boolean outcome(Future<Boolean> job) {
-        try {
-            return job.get();
-        } catch (ExecutionException e) {
-            log.error("job processing failed", e.getCause());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Commits a finished job's offset, or rewinds its partition so the job is processed again. */
-    private void settle(ConsumerRecord<String, byte[]> record, boolean acknowledged) {
-        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        if (acknowledged) {
-            try {
-                consumer.commitSync(Map.of(tp, new OffsetAndMetadata(record.offset() + 1)));
-            } catch (WakeupException e) {
-                settle(record, true); // a late wakeup from the job thread; the commit itself still has to happen
-            } catch (KafkaException e) {
-                // the partition moved to another worker meanwhile: it will see the job again (at-least-once)
-                log.warn("could not commit {}@{}: {}", tp, record.offset(), e.getMessage());
+    private void retryDue() {
+        if (retries.isEmpty()) return;
+        long now = System.nanoTime();
+        for (Iterator<Retry> it = retries.iterator(); it.hasNext(); ) {
+            Retry r = it.next();
+            if (r.dueNanos() <= now) {
+                it.remove();
+                scheduler.retry(r.record());
             }
-        } else if (consumer.assignment().contains(tp)) {
-            pending.removeIf(r -> r.topic().equals(tp.topic()) && r.partition() == tp.partition());
-            consumer.seek(tp, record.offset());
         }
     }
 
+    /** Pauses fetching while the buffer bound is reached; resumes once half of it is free again. */
+    private void applyBackPressure() {
+        int pending = offsets.pending();
+        if (!paused && pending >= maxBuffered) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+        } else if (paused && pending <= maxBuffered / 2) {
+            consumer.resume(consumer.assignment());
+            paused = false;
+        }
+    }
+
+    private void commitIfDue() {
+        long now = System.nanoTime();
+        if (now < nextCommitNanos) return;
+        nextCommitNanos = now + commitIntervalNanos;
+        Map<TopicPartition, OffsetAndMetadata> due = offsets.toCommit(null, false);
+        if (!due.isEmpty()) {
+            consumer.commitAsync(due, (committed, e) -> {
+                // A later commit covers it; a partition that moved will be redone by its next owner (at-least-once).
+                if (e != null) log.debug("async commit of {} failed: {}", committed, e.getMessage());
+            });
+        }
+        publishFlow();
+    }
+
+    private void commitSync(Collection<TopicPartition> among) {
+        Map<TopicPartition, OffsetAndMetadata> due = offsets.toCommit(among, true);
+        if (due.isEmpty()) return;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                consumer.commitSync(due);
+                return;
+            } catch (WakeupException e) {
+                // a wakeup from stop(): the commit itself still has to happen
+            } catch (KafkaException e) {
+                // the partition moved to another worker meanwhile: it will see those jobs again (at-least-once)
+                log.warn("could not commit {}: {}", due, e.getMessage());
+                return;
+            }
+        }
+    }
+
+    private void publishFlow() {
+        List<FlowState.PartitionCommitLag> lags = offsets.commitLag().stream()
+                .map(l -> new FlowState.PartitionCommitLag(l.partition().topic(), l.partition().partition(), l.records()))
+                .toList();
+        flow = new FlowState(scheduler.inProgress(), offsets.pending(), lags);
+    }
+
+    /** Stops starting records, lets the running ones finish within the grace period while polling, commits. */
     private void drain() {
-        if (inFlight == null) return;
-        log.info("stopping: waiting up to {} for job {} to finish", shutdownGrace, inFlightRecord.key());
+        scheduler.stopStarting();
+        consumer.pause(consumer.assignment());
+        draining = true;
+        paused = true; // the last completion now wakes the poll below
+        int busy = scheduler.inProgress();
+        if (busy > 0) log.info("stopping: waiting up to {} for {} running job(s) to finish", shutdownGrace, busy);
         long until = System.nanoTime() + shutdownGrace.toNanos();
-        while (!inFlight.isDone() && System.nanoTime() < until) {
-            poll(); // keep the membership alive while the job finishes
+        while (scheduler.inProgress() > 0 && System.nanoTime() < until) {
+            poll(); // keep the membership alive while the jobs finish
+            settleCompletions();
+            commitIfDue();
         }
-        if (inFlight.isDone()) {
-            finishIfDone();
-        } else {
-            log.warn("job {} did not finish within {}: not committed, another worker will redo it",
-                    inFlightRecord.key(), shutdownGrace);
+        settleCompletions();
+        busy = scheduler.inProgress();
+        if (busy > 0) {
+            log.warn("{} job(s) did not finish within {}: not committed, another worker will redo them", busy,
+                    shutdownGrace);
         }
+        commitSync(null);
+        publishFlow();
     }
 
     private void close() {
@@ -181,46 +271,51 @@ public final class JobConsumerLoop implements Runnable {
         } catch (RuntimeException e) {
             log.warn("closing the consumer for {}: {}", topic, e.getMessage());
         }
-        jobThread.shutdown();
+        scheduler.close();
         finished = true;
     }
 
-    /** Keeps the pending buffer and the in-flight job consistent with partition moves. */
+    /** Keeps the scheduler and the offsets consistent with partition moves. */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            dropPending(partitions);
-            if (inFlight != null && partitions.contains(partitionOf(inFlightRecord))) {
-                // Finish and commit the running job before the partition moves, so the next owner does not redo it.
-                try {
-                    inFlight.get(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
-                    finishIfDone();
-                } catch (TimeoutException | ExecutionException e) {
-                    log.warn("partition {} revoked while job {} runs; it may be computed twice",
-                            partitionOf(inFlightRecord), inFlightRecord.key());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            if (partitions.isEmpty()) return;
+            scheduler.revoked(partitions);
+            // Finish and commit the running jobs before the partitions move, so the next owner does not redo them;
+            // queued ones are dropped and left to it.
+            try {
+                // When stopping, drain() has already given the running jobs the grace period.
+                long wait = running ? shutdownGrace.toNanos() : 0;
+                int left = scheduler.awaitIdle(partitions, System.nanoTime() + wait);
+                if (left > 0) {
+                    log.warn("partitions {} revoked while {} job(s) run; they may be computed twice", partitions, left);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            settleCompletions();
+            commitSync(partitions);
+            forget(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            dropPending(partitions);
+            scheduler.revoked(partitions);
+            forget(partitions);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (inFlight != null || !pending.isEmpty()) consumer.pause(partitions);
+            scheduler.assigned(partitions);
+            newlyAssigned.addAll(partitions);
+            if (paused || !running) consumer.pause(partitions);
         }
 
-        private void dropPending(Collection<TopicPartition> partitions) {
+        private void forget(Collection<TopicPartition> partitions) {
             Set<TopicPartition> gone = Set.copyOf(partitions);
-            pending.removeIf(r -> gone.contains(partitionOf(r)));
+            offsets.remove(gone);
+            newlyAssigned.removeAll(gone);
+            retries.removeIf(r -> gone.contains(InFlightScheduler.partitionOf(r.record())));
         }
-    }
-
-    private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
-        return new TopicPartition(record.topic(), record.partition());
     }
 }

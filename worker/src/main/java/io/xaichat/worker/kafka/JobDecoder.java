@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobDecoder {
     private static final Logger log = LoggerFactory.getLogger(JobDecoder.class);
+    private static final java.util.regex.Pattern TOPIC_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
     private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:@/+=-]{1,200}");
 
@@ -146,7 +147,7 @@ public final class JobDecoder {
     }
 
     static boolean validTopic(String topic) {
-        return topic != null && topic.matches("[A-Za-z0-9._-]{1,249}") && !topic.equals(".") && !topic.equals("..");
+        return topic != null && TOPIC_NAME.matcher(topic).matches() && !topic.equals(".") && !topic.equals("..");
     }
 
     static byte[] correlationId(ConsumerRecord<String, byte[]> record, String jobId) {

@@ -10,7 +10,10 @@ import org.apache.kafka.common.MetricName;
 /** What the runtime reports as jobs go through it (metrics hang off this). */
 public interface JobListener {
 
-    /** A job record was taken off the topic and its processing begins. Always followed by {@link #finished}. */
+    /**
+     * A job begins on a job thread or the cache-hit path. Always followed by {@link #finished}. Every hook may be
+     * called from several threads at once.
+     */
     default void started(JobKind kind) {}
 
     /** Processing of a job record ended, whatever the outcome. */
@@ -26,6 +29,12 @@ public interface JobListener {
     default void answered(JobKind kind, ResultEnvelope result) {}
 
     default void deadLettered(JobKind kind, String code) {}
+
+    /** A job answered on the cache-hit path: seconds from the record's intake to the broker's ack of its result. */
+    default void cacheHitAnswered(JobKind kind, double seconds) {}
+
+    /** The consumer loop of a kind started; {@code flow} is its latest buffer and commit state, readable anytime. */
+    default void flowStarted(JobKind kind, Supplier<FlowState> flow) {}
 
     /**
      * The consumer of a kind's job topic was created. {@code metrics} is the consumer's {@code metrics()}, which

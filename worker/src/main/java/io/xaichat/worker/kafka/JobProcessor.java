@@ -1,6 +1,5 @@
 package io.xaichat.worker.kafka;
 
-import io.xaichat.worker.logging.LogText;
 import io.xaichat.schema.ErrorCode;
 import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.JobKind;
@@ -21,6 +20,9 @@ import io.xaichat.worker.engine.PreparedJob;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import io.xaichat.worker.logging.LogText;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one job record into one answer on the job's reply topic: decode, validate, check the deadline, answer from
  * the cache or the engine, publish. Whatever is wrong with the record, it ends as an error result (when a reply
- * topic can be read) plus a dead-letter record; nothing escapes to the consumer loop.
+ * topic can be read) plus a dead-letter record; nothing escapes to the consumer loop. Thread-safe: several job
+ * threads use one processor; engine run calls beyond the engine's {@link Engine#slots()} wait for a free slot.
  */
 public final class JobProcessor {
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
@@ -43,6 +46,7 @@ public final class JobProcessor {
     private final String workerId;
     private final int streamBatchSize;
     private final Clock clock;
+    private final Semaphore slots;
     private final JobSafeguards safeguards;
 
     /** @param cache null to run without a result cache */
@@ -58,6 +62,7 @@ public final class JobProcessor {
         this.workerId = workerId;
         this.streamBatchSize = streamBatchSize;
         this.clock = clock;
+        this.slots = new Semaphore(Math.max(1, engine.slots()), true);
     }
 
     public JobKind kind() {
@@ -69,43 +74,92 @@ public final class JobProcessor {
         return engine.cpus();
     }
 
+    /** How many run calls the engine serves at once. */
+    public int engineSlots() {
+        return Math.max(1, engine.slots());
+    }
+
+    public JobListener listener() {
+        return listener;
+    }
+
     /**
+     * A record read and checked, ready for the cache-hit path or a job thread: the decoded job and its prepared
+     * request, or why it cannot run. {@code cacheKey} is set when the job may be answered from the cache.
+     */
+    public record Intake(ConsumerRecord<String, byte[]> record, QueueTime queue, long receivedNanos,
+                         JobDecoder.Decoded decoded, ReplyAddress address, PreparedJob<?> prepared, JobFailure failure,
+                         CacheKey cacheKey, boolean retryLater) {}
+
+    /**
+     * Decodes, validates and prepares a record without computing or publishing anything. Never throws. The reply
+     * policy is checked first: a job whose reply or stream topic is refused fails with {@code reply_refused} and
+     * replies nowhere; one whose topic the broker could not confirm in time is to be processed again later.
+     */
+    public Intake intake(ConsumerRecord<String, byte[]> record) {
+        Instant received = clock.instant();
+        long nanos = System.nanoTime();
+        JobDecoder.Decoded decoded = decoder.decode(record);
+        ReplyAddress address = decoded.address().withBudget(safeguards.maxReplyBytes());
+        QueueTime queue = QueueTime.of(record, decoded.job(), received);
+        ReplyGuard.Decision reply = replyDecision(address);
+        if (reply != null && reply.retryLater()) {
+            log.warn("job {}: {}; it will be processed again", LogText.clip(address.jobId()), reply.reason());
+            return new Intake(record, queue, nanos, decoded, address, null, null, null, true);
+        }
+        if (reply != null && !reply.allowed()) {
+            JobFailure refused = decoded.ok() ? new JobFailure(ErrorCode.REPLY_REFUSED, reply.reason())
+                    : new JobFailure(decoded.failure().code(),
+                            decoded.failure().getMessage() + " (no error result: " + reply.reason() + ")");
+            return new Intake(record, queue, nanos, decoded, address.withoutTopic(), null, refused, null, false);
+        }
+        if (!decoded.ok()) return new Intake(record, queue, nanos, decoded, address, null, decoded.failure(), null, false);
+        JobEnvelope job = decoded.job();
+        if (expired(job, received)) return new Intake(record, queue, nanos, decoded, address, null, null, null, false);
+        try {
+            PreparedJob<?> prepared = engine.prepare(job);
+            CacheKey key = cache == null || !CachedCompute.readsCache(job.cache(), prepared.deterministic()) ? null
+                    : cacheKey(prepared);
+            return new Intake(record, queue, nanos, decoded, address, prepared, null, key, false);
+        } catch (JobFailure f) {
+            return new Intake(record, queue, nanos, decoded, address, null, f, null, false);
+        } catch (RuntimeException e) {
+            log.error("job {} failed unexpectedly", LogText.clip(address.jobId()), e);
+            return new Intake(record, queue, nanos, decoded, address, null,
+                    new JobFailure(ErrorCode.ENGINE_FAILURE, "internal error: " + e, e), null, false);
+        }
+    }
+
+    /** Null when there is no topic to check (nothing will be published but a dead letter). */
+    private ReplyGuard.Decision replyDecision(ReplyAddress address) {
+        if (address.topic() == null) return null;
+        ReplyGuard.Decision reply = safeguards.replyGuard().check(address.topic());
+        if (reply.allowed() && address.streamTopic() != null && !address.streamTopic().equals(address.topic())) {
+            reply = safeguards.replyGuard().check(address.streamTopic()); // chunks obey the same policy as results
+        }
+        return reply;
+    }
+
+    /**
+     * Answers a record from start to end on the calling (job) thread.
+     *
      * @return true when the answer (and any dead-letter record) was acknowledged, so the offset may be committed;
      *     false when the broker could not take it and the record must be processed again
      */
     public boolean process(ConsumerRecord<String, byte[]> record) {
-        listener.started(engine.kind());
-        try {
-            return answerRecord(record);
-        } finally {
-            listener.finished(engine.kind());
-        }
+        return process(intake(record));
     }
 
-    private boolean answerRecord(ConsumerRecord<String, byte[]> record) {
-        Instant received = clock.instant();
-        JobDecoder.Decoded decoded = decoder.decode(record);
-        ReplyAddress address = decoded.address().withBudget(safeguards.maxReplyBytes());
-        ReplyGuard.Decision reply = address.topic() == null ? null : safeguards.replyGuard().check(address.topic());
-        if (reply != null && reply.allowed() && address.streamTopic() != null && !address.streamTopic().equals(address.topic())) {
-            reply = safeguards.replyGuard().check(address.streamTopic()); // chunks obey the same policy as results
-        }
-        if (reply != null && reply.retryLater()) {
-            log.warn("job {}: {}; it will be processed again", LogText.clip(address.jobId()), reply.reason());
-            return false;
-        }
-        if (reply != null && !reply.allowed()) {
-            if (!decoded.ok()) {
-                return reject(record, address.withoutTopic(), decoded.failure().code(),
-                        decoded.failure().getMessage() + " (no error result: " + reply.reason() + ")");
-            }
-            return reject(record, address.withoutTopic(), ErrorCode.REPLY_REFUSED, reply.reason());
-        }
-        if (!decoded.ok()) return reject(record, address, decoded.failure().code(), decoded.failure().getMessage());
-        JobEnvelope job = decoded.job();
-        QueueTime queue = QueueTime.of(record, job, received);
+    /** Answers an intake on the calling (job) thread: error result, expiry, cache or engine, then publish. */
+    public boolean process(Intake in) {
+        ConsumerRecord<String, byte[]> record = in.record();
+        ReplyAddress address = in.address();
+        if (in.retryLater()) return false;
+        if (in.failure() != null) return reject(record, address, in.failure().code(), in.failure().getMessage());
+        JobEnvelope job = in.decoded().job();
         try {
-            ResultEnvelope result = expired(job, received) ? expiredResult(job, queue) : answer(engine, job, address, queue);
+            ResultEnvelope result = in.prepared() == null ? expiredResult(job, in.queue())
+                    : answer(engine, in.prepared(), in.cacheKey(), address, in.queue());
             return deliver(record, address, result);
         } catch (JobFailure f) {
             return reject(record, address, f.code(), f.getMessage());
@@ -119,6 +173,28 @@ public final class JobProcessor {
         }
     }
 
+    /**
+     * The cache-hit fast path: publishes a cached value as the intake's answer without waiting for the broker. The
+     * future completes when the broker acknowledged it, or fails; the caller then gives the record to a job thread.
+     */
+    public CompletableFuture<ResultEnvelope> answerCached(Intake in, ResultEnvelope cached) {
+        JobEnvelope job = in.decoded().job();
+        ResultEnvelope result = asCachedAnswer(job, cached, in.queue());
+        ReplyAddress address = in.address();
+        if (in.prepared().streaming()) publisher.chunk(address, finalChunk(job, result));
+        return publisher.resultAsync(address, result).thenApply(ack -> {
+            listener.cacheOutcome(engine.kind(), true);
+            listener.answered(engine.kind(), result);
+            listener.cacheHitAnswered(engine.kind(), (System.nanoTime() - in.receivedNanos()) / 1e9);
+            return result;
+        });
+    }
+
+    private CacheKey cacheKey(PreparedJob<?> prepared) {
+        return CacheKey.of(engine.kind(), engine.modelId(), engine.modelDigest(), prepared.cacheMaterial(),
+                safeguards.cacheScope().of(prepared.envelope()));
+    }
+
     private static boolean expired(JobEnvelope job, Instant now) {
         return job.deadline() != null && now.isAfter(job.deadline());
     }
@@ -130,36 +206,51 @@ public final class JobProcessor {
                 new ErrorInfo(ErrorCode.DEADLINE_EXPIRED, "deadline " + job.deadline() + " passed before the job started"));
     }
 
-    private <R> ResultEnvelope answer(Engine<R> engine, JobEnvelope job, ReplyAddress address, QueueTime queue)
-            throws JobFailure, InterruptedException {
-        PreparedJob<R> prepared = engine.prepare(job);
+    @SuppressWarnings("unchecked")
+    private <R> ResultEnvelope answer(Engine<R> engine, PreparedJob<?> preparedJob, CacheKey key, ReplyAddress address,
+                                      QueueTime queue) throws JobFailure, InterruptedException {
+        PreparedJob<R> prepared = (PreparedJob<R>) preparedJob;
+        JobEnvelope job = prepared.envelope();
         StreamingSink sink = prepared.streaming() ? new StreamingSink(publisher, address, streamBatchSize) : null;
         CachedCompute.Computation compute = () -> compute(engine, prepared, sink, queue);
         CachedCompute.Outcome outcome = cache == null
                 ? new CachedCompute.Outcome(compute.compute(), false)
-                : cache.fetchOrCompute(CacheKey.of(engine.kind(), engine.modelId(), engine.modelDigest(),
-                        prepared.cacheMaterial(), safeguards.cacheScope().of(job)), job.cache(), prepared.deterministic(),
+                : cache.fetchOrCompute(key != null ? key : cacheKey(prepared), job.cache(), prepared.deterministic(),
                         compute);
         listener.cacheOutcome(engine.kind(), cache == null ? null : outcome.fromCache());
         ResultEnvelope result = outcome.result();
         if (outcome.fromCache()) {
-            long queueMs = queue.queueMs();
-            long totalMs = queue.totalMs(clock.millis());
-            result = result.withJobId(job.jobId()).asCached(new Timings(queueMs, 0, totalMs), workerId);
-            if (sink != null) {
-                publisher.chunk(address, StreamChunk.text(job.jobId(), 0, Objects.requireNonNullElse(result.text(), ""), true));
-            }
+            result = asCachedAnswer(job, result, queue);
+            if (sink != null) publisher.chunk(address, finalChunk(job, result));
         } else if (sink != null) {
             sink.finish();
         }
         return result;
     }
 
+    /** A cached value as the answer to {@code job}: its id, this worker, and this job's own timings. */
+    private ResultEnvelope asCachedAnswer(JobEnvelope job, ResultEnvelope cached, QueueTime queue) {
+        long queueMs = queue.queueMs();
+        long totalMs = queue.totalMs(clock.millis());
+        return cached.withJobId(job.jobId()).asCached(new Timings(queueMs, 0, totalMs), workerId);
+    }
+
+    private static StreamChunk finalChunk(JobEnvelope job, ResultEnvelope result) {
+        return StreamChunk.text(job.jobId(), 0, Objects.requireNonNullElse(result.text(), ""), true);
+    }
+
     private <R> ResultEnvelope compute(Engine<R> engine, PreparedJob<R> prepared, ChunkSink sink, QueueTime queue)
-            throws JobFailure {
+            throws JobFailure, InterruptedException {
         JobEnvelope job = prepared.envelope();
-        long start = System.nanoTime();
-        EngineResult out = engine.run(prepared, sink == null ? ChunkSink.NONE : sink);
+        EngineResult out;
+        long start;
+        slots.acquire(); // run calls beyond the engine's slots wait here
+        try {
+            start = System.nanoTime();
+            out = engine.run(prepared, sink == null ? ChunkSink.NONE : sink);
+        } finally {
+            slots.release();
+        }
         long computeMs = (System.nanoTime() - start) / 1_000_000;
         long queueMs = queue.queueMs();
         ResultEnvelope result = new ResultEnvelope(job.jobId(), ResultStatus.OK, job.kind(), out.output(), out.usage(),

@@ -38,7 +38,11 @@ public final class KafkaClients {
         return props;
     }
 
+    /** Records per poll: a batch large enough for the cache-hit path's lookups, never more than the buffer bound. */
+    static final int MAX_POLL_RECORDS = 500;
+
     public Consumer<String, byte[]> jobConsumer(JobKind kind) {
+        int maxBuffered = config.throughput().maxBufferedRecords();
         Map<String, Object> props = common("consumer-" + kind.wireName());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId(kind));
         // Static membership: a restarted worker takes its partitions back without a rebalance storm.
@@ -54,7 +58,7 @@ public final class KafkaClients {
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) config.maxPollInterval().toMillis());
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(MAX_POLL_RECORDS, maxBuffered)));
         // Let oversized records reach the worker, which answers them with record_too_large instead of stalling.
         int fetch = Math.max(config.maxRecordBytes() * 2, 1 << 20);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, fetch);

@@ -7,6 +7,7 @@ import io.xaichat.schema.ResultEnvelope;
 import io.xaichat.schema.StreamChunk;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,7 +19,8 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * Publishes stream chunks, results and dead-letter records. Chunks are sent without waiting; a result or a
- * dead-letter record is waited for, so the job's offset is committed only after the broker acknowledged it.
+ * dead-letter record is waited for (or, on the cache-hit path, its acknowledgement collected), so the job's offset
+ * is committed only after the broker acknowledged it.
  * Chunks and the result share the job_id key, so they land on one partition in order.
  */
 public final class ReplyPublisher implements AutoCloseable {
@@ -56,18 +58,7 @@ public final class ReplyPublisher implements AutoCloseable {
      * @throws PublishException when the broker did not acknowledge within the timeout
      */
     public void result(ReplyAddress to, ResultEnvelope result) throws PublishException {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(to.topic(), to.partition(), to.jobId(),
-                Json.toBytes(result));
-        record.headers()
-                .add(RecordHeaders.CORRELATION_ID, to.correlationId())
-                .add(RecordHeaders.XAICHAT_CORRELATION_ID, to.correlationId())
-                .add(RecordHeaders.MESSAGE_TYPE, utf8(RecordHeaders.TYPE_RESULT))
-                .add(RecordHeaders.WORKER_ID, utf8(workerId));
-        if (result.ok() && !to.budget().take(size(record))) {
-            throw new OutputTooLargeException("the result of " + size(record) + " bytes does not fit in the "
-                    + (to.budget().limit() - to.budget().used()) + " bytes left of the " + to.budget().limit()
-                    + " a job may publish (--max-reply-bytes)");
-        }
+        ProducerRecord<String, byte[]> record = resultRecord(to, result);
         await(producer.send(record), "result to " + to.topic() + (to.partition() == null ? "" : "-" + to.partition()));
     }
 
@@ -77,6 +68,27 @@ public final class ReplyPublisher implements AutoCloseable {
         if (record.key() != null) total += record.key().getBytes(StandardCharsets.UTF_8).length;
         for (Header h : record.headers()) total += h.key().length() + (h.value() == null ? 0 : h.value().length);
         return total;
+    }
+
+    /**
+     * Sends a result without waiting; the future completes when the broker acknowledged it, or fails. The cache-hit
+     * path uses it so many answers are in flight at once; their offsets are committed only after the ack.
+     */
+    public CompletableFuture<Void> resultAsync(ReplyAddress to, ResultEnvelope result) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        try {
+            producer.send(resultRecord(to, result), (metadata, e) -> {
+                if (e == null) ack.complete(null);
+                else ack.completeExceptionally(new PublishException("could not publish result to " + to.topic() + ": "
+                        + e.getMessage(), e));
+            });
+        } catch (OutputTooLargeException e) {
+            ack.completeExceptionally(e);
+        } catch (RuntimeException e) {
+            ack.completeExceptionally(new PublishException("could not publish result to " + to.topic() + ": "
+                    + e.getMessage(), e));
+        }
+        return ack;
     }
 
     /** Copies the original record, untouched, to the dead-letter topic with headers saying what was wrong. */
@@ -93,6 +105,24 @@ public final class ReplyPublisher implements AutoCloseable {
         headers.add(RecordHeaders.ORIGINAL_OFFSET, utf8(String.valueOf(original.offset())));
         headers.add(RecordHeaders.WORKER_ID, utf8(workerId));
         await(producer.send(dlq), "dead-letter record to " + deadLetterTopic);
+    }
+
+    /** @throws OutputTooLargeException when an ok result does not fit in the job's byte budget */
+    private ProducerRecord<String, byte[]> resultRecord(ReplyAddress to, ResultEnvelope result)
+            throws OutputTooLargeException {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(to.topic(), to.partition(), to.jobId(),
+                Json.toBytes(result));
+        record.headers()
+                .add(RecordHeaders.CORRELATION_ID, to.correlationId())
+                .add(RecordHeaders.XAICHAT_CORRELATION_ID, to.correlationId())
+                .add(RecordHeaders.MESSAGE_TYPE, utf8(RecordHeaders.TYPE_RESULT))
+                .add(RecordHeaders.WORKER_ID, utf8(workerId));
+        if (result.ok() && !to.budget().take(size(record))) {
+            throw new OutputTooLargeException("the result of " + size(record) + " bytes does not fit in the "
+                    + (to.budget().limit() - to.budget().used()) + " bytes left of the " + to.budget().limit()
+                    + " a job may publish (--max-reply-bytes)");
+        }
+        return record;
     }
 
     // No kafka_correlationId: a ReplyingKafkaTemplate must complete on the result, not on the first chunk.

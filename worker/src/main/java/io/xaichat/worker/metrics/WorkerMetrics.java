@@ -15,6 +15,7 @@ import io.xaichat.schema.Timings;
 import io.xaichat.schema.Usage;
 import io.xaichat.worker.cache.CacheStatus;
 import io.xaichat.worker.engine.Engine;
+import io.xaichat.worker.kafka.FlowState;
 import io.xaichat.worker.kafka.JobListener;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class WorkerMetrics implements JobListener {
     /** Seconds, from a cached answer in milliseconds to a long image or a job that queued for an hour. */
     private static final double[] SECONDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
             300, 600, 1800, 3600};
+    /** Seconds of a cache-hit answer: a millisecond or two on a healthy broker. */
+    private static final double[] HIT_SECONDS = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
     private static final double[] TOKENS_PER_SECOND = {0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 200};
     private static final double[] STEPS_PER_SECOND = {0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 50};
 
@@ -50,6 +53,8 @@ public final class WorkerMetrics implements JobListener {
     private final Gauge modelLoadSeconds;
     private final Info modelInfo;
     private final Counter deadLetters;
+    private final Histogram cacheHitSeconds;
+    private final Map<JobKind, Supplier<FlowState>> flows = new java.util.concurrent.ConcurrentHashMap<>();
     private final Counter chatRequests;
     private final Histogram chatRequestSeconds;
     private final List<Engine<?>> engines = new CopyOnWriteArrayList<>();
@@ -96,7 +101,8 @@ public final class WorkerMetrics implements JobListener {
                     CacheStatus s = cacheStatus;
                     if (s != null) cb.call(s.up() ? 1 : 0);
                 }).register(registry);
-        inFlight = Gauge.builder().name("xaichat_jobs_in_flight").help("Jobs being processed now")
+        inFlight = Gauge.builder().name("xaichat_jobs_in_flight")
+                .help("Jobs being processed now: computing, waiting for an engine slot, or a cached answer awaiting its ack")
                 .labelNames("kind").register(registry);
         modelLoadSeconds = Gauge.builder().name("xaichat_model_load_seconds")
                 .help("Time it took to load the resident model").labelNames("kind", "model").register(registry);
@@ -116,6 +122,20 @@ public final class WorkerMetrics implements JobListener {
                 .help("Job records waiting in each assigned partition, as of the consumer's last fetch")
                 .labelNames("topic", "partition")
                 .callback(cb -> lagSources.forEach(source -> source.lags()
+                        .forEach(l -> cb.call(l.records(), l.topic(), Integer.toString(l.partition())))))
+                .register(registry);
+        cacheHitSeconds = Histogram.builder().name("xaichat_cache_hit_seconds")
+                .help("Cache-hit path: record taken off the topic to its cached answer acknowledged by the broker")
+                .labelNames("kind").classicOnly().classicUpperBounds(HIT_SECONDS).register(registry);
+        GaugeWithCallback.builder().name("xaichat_buffered_records")
+                .help("Job records taken off the topic and not yet answered (bounded by XAICHAT_MAX_BUFFERED_RECORDS)")
+                .labelNames("kind")
+                .callback(cb -> flows.forEach((kind, flow) -> cb.call(flow.get().buffered(), kind.wireName())))
+                .register(registry);
+        GaugeWithCallback.builder().name("xaichat_commit_lag_records")
+                .help("Answered job records above the committed offset, per partition (redone after a crash)")
+                .labelNames("topic", "partition")
+                .callback(cb -> flows.values().forEach(flow -> flow.get().commitLag()
                         .forEach(l -> cb.call(l.records(), l.topic(), Integer.toString(l.partition())))))
                 .register(registry);
         deadLetters = Counter.builder().name("xaichat_dead_letters_total")
@@ -210,6 +230,16 @@ public final class WorkerMetrics implements JobListener {
             chatRequests.labelValues(status).inc();
             if (t != null) chatRequestSeconds.observe(t.totalMs() / 1e3);
         }
+    }
+
+    @Override
+    public void cacheHitAnswered(JobKind kind, double seconds) {
+        cacheHitSeconds.labelValues(kind.wireName()).observe(seconds);
+    }
+
+    @Override
+    public void flowStarted(JobKind kind, Supplier<FlowState> flow) {
+        flows.put(kind, flow);
     }
 
     @Override

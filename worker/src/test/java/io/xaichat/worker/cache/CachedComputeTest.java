@@ -136,6 +136,33 @@ class CachedComputeTest {
         }
     }
 
+    @Test
+    void aLivingHolderKeepsItsLockPastTheLeaseAndADeadOnesLockFreesItself(RedisHandle redis) throws Exception {
+        Duration lease = Duration.ofMillis(400);
+        try (RedisResultCache leased = new RedisResultCache(URI.create(redis.url()), Duration.ofMinutes(1), lease,
+                Duration.ofSeconds(2));
+             CachedCompute living = new CachedCompute(leased, "alive", Duration.ofSeconds(30), Duration.ofMillis(10),
+                     new CacheStatus(), lease)) {
+            CompletableFuture<Boolean> lockedLate = new CompletableFuture<>();
+            living.fetchOrCompute(key, CachePolicy.AUTO, true, () -> {
+                Thread.sleep(3 * lease.toMillis()); // computing for three leases
+                lockedLate.complete(leased.locked(key));
+                return compute("slow");
+            });
+            assertThat(lockedLate.get()).as("renewed while computing").isTrue();
+            assertThat(leased.locked(key)).as("released after").isFalse();
+
+            // A holder that died: nobody renews its lock, so a waiter computes after one lease, not after 30 s.
+            CacheKey other = CacheKey.of(JobKind.CHAT, "m", "d", Json.MAPPER.createObjectNode().put("prompt", "dead"
+                    + System.nanoTime()));
+            assertThat(leased.tryLock(other, "dead-worker")).isTrue();
+            long start = System.nanoTime();
+            CachedCompute.Outcome outcome = living.fetchOrCompute(other, CachePolicy.AUTO, true, () -> compute("mine"));
+            assertThat(outcome.fromCache()).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
     private CachedCompute.Outcome call(CachedCompute c, CachedCompute.Computation computation) {
         try {
             return c.fetchOrCompute(key, CachePolicy.AUTO, true, computation);

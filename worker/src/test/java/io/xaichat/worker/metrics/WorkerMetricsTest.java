@@ -48,6 +48,28 @@ class WorkerMetricsTest {
     }
 
     @Test
+    void bufferedRecordsCommitLagAndCacheHitLatencyComeFromTheConsumerLoop() {
+        WorkerMetrics metrics = new WorkerMetrics();
+        java.util.concurrent.atomic.AtomicReference<io.xaichat.worker.kafka.FlowState> flow =
+                new java.util.concurrent.atomic.AtomicReference<>(new io.xaichat.worker.kafka.FlowState(2, 40,
+                        java.util.List.of(new io.xaichat.worker.kafka.FlowState.PartitionCommitLag("jobs", 3, 17))));
+        metrics.flowStarted(JobKind.CHAT, flow::get);
+        metrics.cacheHitAnswered(JobKind.CHAT, 0.0015);
+        metrics.cacheHitAnswered(JobKind.CHAT, 0.004);
+        MetricsText m = MetricsText.of(metrics.registry());
+        assertThat(m.value("xaichat_buffered_records", "kind", "chat")).isEqualTo(40);
+        assertThat(m.value("xaichat_commit_lag_records", "topic", "jobs", "partition", "3")).isEqualTo(17);
+        assertThat(m.value("xaichat_cache_hit_seconds_count", "kind", "chat")).isEqualTo(2);
+        assertThat(m.value("xaichat_cache_hit_seconds_bucket", "kind", "chat", "le", "0.002")).isEqualTo(1);
+
+        flow.set(new io.xaichat.worker.kafka.FlowState(0, 0,
+                java.util.List.of(new io.xaichat.worker.kafka.FlowState.PartitionCommitLag("jobs", 3, 0))));
+        m = MetricsText.of(metrics.registry());
+        assertThat(m.value("xaichat_buffered_records", "kind", "chat")).isZero();
+        assertThat(m.value("xaichat_commit_lag_records", "topic", "jobs", "partition", "3")).isZero();
+    }
+
+    @Test
     void imageSpeedComesFromThePerStepTimesAndTextSpeedFromTokensOverComputeTime() {
         WorkerMetrics metrics = new WorkerMetrics();
         ObjectNode image = Json.MAPPER.createObjectNode().put("steps", 4);
