@@ -40,7 +40,7 @@ class PythonClientInteropTest {
         requireClient();
         Topics topics = new Topics(Names.unique("py"));
         String replies = topics.prefix() + ".replies.py";
-        String chunks = topics.prefix() + ".stream.py";
+        String chunks = topics.prefix() + ".replies.py-stream"; // stream topics obey the reply allow-list too
         kafka.createTopic(replies, 1);
         kafka.createTopic(chunks, 1);
         Path script = dir.resolve("python_client.py");
