@@ -36,6 +36,11 @@ public interface Engine<R> extends AutoCloseable {
         return CpuSet.none();
     }
 
+    /** How many run calls the engine serves at once; run may be called from this many threads concurrently. */
+    default int slots() {
+        return 1;
+    }
+
     /** How many inferences {@link #run} has performed since start (cache hits do not count). */
     long inferenceCount();
 
