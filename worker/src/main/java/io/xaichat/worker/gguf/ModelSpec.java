@@ -31,6 +31,14 @@ public record ModelSpec(String architecture, int embedding, int layers, int head
         return new ModelSpec("qwen2", 1536, 28, 12, 2, 8960, 151_936, 32_768, matrixType, 42);
     }
 
+    /**
+     * Qwen3-1.7B dimensions (28 layers, 2048 wide, GQA 16/8, head dim 128, 151,936 tokens, tied embeddings) for
+     * speed benchmarks.
+     */
+    public static ModelSpec qwen3_1_7b(TensorType matrixType) {
+        return new ModelSpec("qwen3", 2048, 28, 16, 8, 6144, 151_936, 40_960, matrixType, 42);
+    }
+
     public ModelSpec withSeed(long newSeed) {
         return new ModelSpec(architecture, embedding, layers, heads, kvHeads, feedForward, vocabSize, contextLength,
                 matrixType, newSeed);

@@ -250,6 +250,17 @@ class LlamaChatEngineTest {
     }
 
     @Test
+    void anArchitectureNoLibraryKnowsIsRefusedBeforeTheNativeLoader() {
+        Path unknown = TinyGgufModels.unknownArchitecture(dir);
+
+        assertThatThrownBy(() -> new LlamaChatEngine(config(unknown)))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("'xaichat-unknown'")
+                .hasMessageContaining(unknown.toString())
+                .hasMessageContaining("qwen2, ");
+    }
+
+    @Test
     void nonGgufFileIsRefusedClearly() throws IOException {
         Path notModel = Files.writeString(dir.resolve("model.gguf.html"), "<html>404 Not Found</html>");
 
