@@ -60,6 +60,16 @@ public final class ByteLevelVocab {
         while (tokens.size() < size) add("<|unused_" + tokens.size() + "|>", UNUSED);
     }
 
+    /**
+     * Ids of the byte tokens that are not printable ASCII or a newline (the byte tokens come first: id = byte). Their
+     * bytes alone are no text, and a random model that samples them writes invalid UTF-8.
+     */
+    List<Integer> nonTextBytes() {
+        List<Integer> ids = new ArrayList<>();
+        for (int b = 0; b < 256; b++) if ((b < 0x20 && b != '\n') || b >= 0x7f) ids.add(b);
+        return ids;
+    }
+
     public int size() {
         return tokens.size();
     }

@@ -16,9 +16,9 @@ import java.util.SplittableRandom;
  * tokens and chat template, {@code <|im_end|>} as end of generation. qwen3 models also get Qwen3's {@code <think>}
  * tokens and its chat template. Same spec → same bytes.
  *
- * <p>Weights are scaled like a real model's: normal with standard deviation 0.02, normalisation weights 1. Larger
- * weights (an earlier version drew uniform ±0.4) multiply the activations at every matrix, so they grow without
- * bound through the layers.
+ * <p>Weights are normal with the spec's standard deviation ({@link ModelSpec#REAL_WEIGHT_STD} 0.02 for full-size
+ * models, as real ones), normalisation weights 1. Larger weights on a full-size model (an earlier version drew
+ * uniform ±0.4) multiply the activations at every matrix, so they grow without bound through the layers.
  */
 public final class SyntheticChatModels {
     public static final String CHATML_TEMPLATE = "{% for message in messages %}"
@@ -128,9 +128,6 @@ public final class SyntheticChatModels {
             "    {%- endif %}",
             "{%- endif %}");
 
-    /** Standard deviation of the random weights, as at a real model's initialisation. */
-    static final float WEIGHT_STD = 0.02f;
-
     private SyntheticChatModels() {}
 
     public static Path write(ModelSpec spec, Path file) {
@@ -174,13 +171,16 @@ public final class SyntheticChatModels {
                     .uint32(arch + ".attention.value_length", spec.headDim());
         }
 
-        Weights weights = new Weights(spec.seed());
+        Weights weights = new Weights(spec.seed(), spec.weightStd());
         TensorType m = spec.matrixType();
         int e = spec.embedding(), kv = spec.kvWidth(), ff = spec.feedForward(), v = vocab.size();
         // Zero rows for the special tokens give them a logit of 0, rarely among the top ones: random weights then
-        // seldom end a generation on their own, so limits and stop strings get exercised.
+        // seldom end a generation on their own, so limits and stop strings get exercised. The same for the byte
+        // tokens that are no text by themselves, so generated text is printable ASCII (a request can still force
+        // them with logit_bias).
         Set<Integer> quiet = new HashSet<>(List.of(vocab.endOfText, vocab.imStart, vocab.imEnd));
         if (qwen3) quiet.addAll(List.of(vocab.think, vocab.endThink));
+        quiet.addAll(vocab.nonTextBytes());
         w.tensor("token_embd.weight", m, weights.rows("token_embd.weight", e, quiet), e, v);
         for (int i = 0; i < spec.layers(); i++) {
             String b = "blk." + i + ".";
@@ -211,7 +211,7 @@ public final class SyntheticChatModels {
     }
 
     /** Normal random weights, one independent stream per tensor so adding a tensor never shifts the others. */
-    private record Weights(long seed) {
+    private record Weights(long seed, float std) {
         static final TensorSource ONES = (chunk, n) -> java.util.Arrays.fill(chunk, 0, n, 1f);
 
         TensorSource random(String tensor) {
@@ -224,7 +224,7 @@ public final class SyntheticChatModels {
             long[] position = {0};
             return (chunk, n) -> {
                 for (int i = 0; i < n; i++, position[0]++) {
-                    float value = (float) random.nextGaussian() * WEIGHT_STD;
+                    float value = (float) random.nextGaussian() * std;
                     chunk[i] = !zeroRows.isEmpty() && zeroRows.contains((int) (position[0] / rowLength)) ? 0 : value;
                 }
             };

@@ -57,20 +57,21 @@ class SyntheticChatModelsTest {
     @Test
     void weightsAreNormalWithRealModelScaleAndNormsAreOne() throws IOException {
         // A llama model with F32 matrices ends with output.weight (64 × 288 floats, no padding needed).
-        Path llama = SyntheticChatModels.write(ModelSpec.tiny("llama").withMatrixType(TensorType.F32),
-                dir.resolve("f32.gguf"));
+        ModelSpec real = new ModelSpec("llama", 64, 2, 4, 2, 128, 288, 2048, TensorType.F32, 42);
+        assertThat(real.weightStd()).isEqualTo(0.02f);
+        Path llama = SyntheticChatModels.write(real, dir.resolve("f32.gguf"));
         float[] output = tail(llama, 64 * 288);
         double sum = 0, squares = 0, max = 0;
         int n = 0;
         for (float v : output) {
-            if (v == 0) continue; // the special tokens' rows
+            if (v == 0) continue; // the rows of the special tokens and the non-text bytes
             sum += v;
             squares += (double) v * v;
             max = Math.max(max, Math.abs(v));
             n++;
         }
         double mean = sum / n, std = Math.sqrt(squares / n - mean * mean);
-        assertThat(n).isEqualTo(64 * (288 - 3));
+        assertThat(n).isEqualTo(64 * (288 - 3 - (32 - 1) - (256 - 0x7f)));
         assertThat(mean).isCloseTo(0, Offset.offset(0.001));
         assertThat(std).isCloseTo(0.02, Offset.offset(0.001));
         // Normal, not uniform: a uniform distribution of std 0.02 never exceeds 0.035 (√3 σ); a normal one does.
@@ -85,6 +86,8 @@ class SyntheticChatModelsTest {
     @Test
     void fullSizeSpecsHaveThePublishedDimensions() {
         ModelSpec qwen3 = ModelSpec.qwen3_1_7b(TensorType.Q4_0);
+        assertThat(qwen3.weightStd()).isEqualTo(0.02f);
+        assertThat(ModelSpec.qwen25_1_5b(TensorType.Q4_0).weightStd()).isEqualTo(0.02f);
         assertThat(List.of(qwen3.architecture(), qwen3.embedding(), qwen3.layers(), qwen3.heads(), qwen3.kvHeads(),
                 qwen3.headDim(), qwen3.feedForward(), qwen3.vocabSize()))
                 .containsExactly("qwen3", 2048, 28, 16, 8, 128, 6144, 151_936);
