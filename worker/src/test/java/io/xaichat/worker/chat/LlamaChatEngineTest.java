@@ -139,6 +139,19 @@ class LlamaChatEngineTest {
     }
 
     @Test
+    void tinyModelsGreedyOutputDependsOnThePrompt() throws JobFailure {
+        // Guards the tiny models' weight scale: too small and the model echoes its last input token whatever came
+        // before, which would make tests that compare outputs across requests or batch slots pass vacuously.
+        String a = text(run(qwen2, ChatRequest.ofMessages(List.of(ChatMessage.user("hello there")))
+                .withTemperature(0).withMaxTokens(12)));
+        String b = text(run(qwen2, ChatRequest.ofMessages(List.of(ChatMessage.user("what is the weather up north")))
+                .withTemperature(0).withMaxTokens(12)));
+
+        assertThat(a).isNotEqualTo(b);
+        assertThat(a.chars().distinct().count()).isGreaterThan(2);
+    }
+
+    @Test
     void temperatureZeroIsRepeatable() throws JobFailure {
         ChatRequest request = hello().withTemperature(0).withMaxTokens(12);
 
@@ -247,6 +260,17 @@ class LlamaChatEngineTest {
                 .hasMessageContaining("llama, ")
                 .hasMessageContaining("qwen2, ")
                 .hasMessageContaining("Qwen2.5-1.5B-Instruct Q4_K_M");
+    }
+
+    @Test
+    void anArchitectureNoLibraryKnowsIsRefusedBeforeTheNativeLoader() {
+        Path unknown = TinyGgufModels.unknownArchitecture(dir);
+
+        assertThatThrownBy(() -> new LlamaChatEngine(config(unknown)))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("'xaichat-unknown'")
+                .hasMessageContaining(unknown.toString())
+                .hasMessageContaining("qwen2, ");
     }
 
     @Test
