@@ -112,6 +112,11 @@ public final class LlamaCppChatEngine implements Engine<ChatRequest> {
         return loadMillis;
     }
 
+    /** The loaded model (tests read its tokenizer). */
+    LlamaCppModel model() {
+        return model;
+    }
+
     /** Bytes of model weights llama.cpp holds. */
     public long modelBytes() {
         return model.modelBytes();
