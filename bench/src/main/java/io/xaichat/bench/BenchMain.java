@@ -40,7 +40,7 @@ public final class BenchMain {
         } catch (IllegalArgumentException e) {
             System.err.println("xaichat-bench: " + e.getMessage());
             System.err.println("usage: java -jar bench/target/xaichat-bench.jar [--quick] [--models DIR] "
-                    + "[--only 1,2,3,4,5,6] [--out FILE]");
+                    + "[--only 1,2,3,4,5,6,7] [--out FILE]");
             code = 2;
         } catch (Exception e) {
             e.printStackTrace();
@@ -52,7 +52,7 @@ public final class BenchMain {
     static BenchMain parse(String[] args) {
         boolean quick = false;
         Path modelDir = ModelCache.defaultDir();
-        Set<String> sections = new TreeSet<>(List.of("1", "2", "3", "4", "5", "6"));
+        Set<String> sections = new TreeSet<>(List.of("1", "2", "3", "4", "5", "6", "7"));
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -61,8 +61,8 @@ public final class BenchMain {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> {
                     sections = new TreeSet<>(List.of(value(args, ++i, "--only").split(",")));
-                    if (!Set.of("1", "2", "3", "4", "5", "6").containsAll(sections)) {
-                        throw new IllegalArgumentException("--only takes figure numbers 1-6, got " + sections);
+                    if (!Set.of("1", "2", "3", "4", "5", "6", "7").containsAll(sections)) {
+                        throw new IllegalArgumentException("--only takes figure numbers 1-7, got " + sections);
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
@@ -106,6 +106,12 @@ public final class BenchMain {
         int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
         Path work = Files.createTempDirectory("xaichat-bench");
 
+        // Figure 7 first, before the broker and workers start: engines against the raw C API, side by side.
+        if (sections.contains("7")) {
+            LlamaCppBench llamaCpp = new LlamaCppBench(table, threads, quick ? 8 : 64, quick ? 1 : 3);
+            llamaCpp.run(quick ? tiny : models.qwen25Scaled(TensorType.Q4_0), quick ? "tiny" : "Qwen2.5-1.5B Q4_0", true);
+            if (!quick) llamaCpp.run(models.qwen3Scaled(TensorType.Q4_0), "Qwen3-1.7B Q4_0", false);
+        }
         // JMH first: its forked JVM then has the machine to itself, before the broker and workers start.
         if (sections.contains("6")) new JmhFigures(table, quick ? 1 : 3, quick ? 1 : 5).run();
         try (Cluster cluster = Cluster.start()) {

@@ -39,6 +39,21 @@ public final class ModelCache {
                 ModelSpec.qwen25_1_5b(type));
     }
 
+    /**
+     * Qwen2.5-1.5B dimensions with weights scaled like a real model's (normal, std 0.02); a name of its own so a
+     * cache written by the earlier uniform-weight generator is not reused.
+     */
+    public Path qwen25Scaled(TensorType type) {
+        return model("qwen2.5-1.5b-synthetic-std002-" + type.name().toLowerCase(Locale.ROOT) + ".gguf",
+                ModelSpec.qwen25_1_5b(type));
+    }
+
+    /** Qwen3-1.7B dimensions, weights scaled like a real model's. */
+    public Path qwen3Scaled(TensorType type) {
+        return model("qwen3-1.7b-synthetic-std002-" + type.name().toLowerCase(Locale.ROOT) + ".gguf",
+                ModelSpec.qwen3_1_7b(type));
+    }
+
     /** A model of a few hundred KB: for measuring everything but the engine. */
     public Path tiny() {
         return model("tiny-qwen2.gguf", ModelSpec.tiny("qwen2"));

@@ -18,7 +18,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class LlamaNatives {
     private static final Logger log = LoggerFactory.getLogger("io.xaichat.llama.native");
-    private static final Map<String, Object> OPTIONS = Map.of(Library.OPTION_STRING_ENCODING, "UTF-8");
+    /**
+     * RTLD_NOW | RTLD_LOCAL: JNA's default RTLD_GLOBAL would put this llama.cpp's symbols first in the process's
+     * lookup scope, and java-llama.cpp's own (older) llama.cpp in the same JVM would then call into this one.
+     */
+    private static final int RTLD_NOW_LOCAL = 2;
+    private static final Map<String, Object> OPTIONS = Map.of(Library.OPTION_STRING_ENCODING, "UTF-8",
+            Library.OPTION_OPEN_FLAGS, RTLD_NOW_LOCAL);
     // Held for the life of the process: llama.cpp keeps calling it from its own threads.
     private static final LlamaLibrary.LogCallback LOG_TO_SLF4J = LlamaNatives::logLine;
     private static LlamaNatives loaded;
