@@ -1,40 +1,40 @@
 package io.xaichat.worker.chat;
 
 import io.xaichat.schema.ChatRequest;
-import io.xaichat.worker.engine.ChunkSink;
 
 /**
- * What the llama-cpp engine gives the model and what it makes of the output: the chat template applied to the
- * messages (or the raw prompt), and the answer as the client sees it.
+ * What the llama-cpp engine gives the model and how it reads the output: the chat template applied to the
+ * messages (or the raw prompt), Qwen3's thinking switch, and the split of the output into reasoning and answer.
  */
 final class ChatPrompts {
-    /** The answer text and, for a thinking model, its reasoning (null otherwise). */
-    record Answer(String content, String reasoning) {}
+    /** The prompt as evaluated: its text and tokens (BOS included when the model adds one). */
+    record Rendered(String text, int[] tokens) {}
 
     private final LlamaCppModel model;
+    private final ThinkingPrompt thinking;
 
-    ChatPrompts(LlamaCppModel model) {
+    ChatPrompts(LlamaCppModel model, ThinkingPrompt thinking) {
         this.model = model;
+        this.thinking = thinking;
     }
 
-    /** The request with the model's defaults resolved, so they are part of the cache key. */
+    /**
+     * The request with the model's thinking default made explicit, so thinking on and off never share a cache key
+     * (a request that says nothing is cached as the model's default).
+     */
     ChatRequest resolve(ChatRequest r) {
-        return r;
+        return thinking.modelThinks() ? r.withThinking(thinking.thinks(r.thinking())) : r;
     }
 
-    String text(ChatRequest r) {
-        return r.messages() == null ? r.prompt() : model.applyTemplate(r.messages());
+    /** @throws IllegalStateException when the model has no chat template llama.cpp can apply */
+    Rendered render(ChatRequest r) {
+        String text = r.messages() == null ? r.prompt() : model.applyTemplate(r.messages());
+        text = thinking.apply(text, r.thinking());
+        return new Rendered(text, model.tokenize(text, true));
     }
 
-    int[] tokens(ChatRequest r) {
-        return model.tokenize(text(r), true);
-    }
-
-    ChunkSink streamSink(ChatRequest r, ChunkSink sink) {
-        return sink;
-    }
-
-    Answer answer(ChatRequest r, String output) {
-        return new Answer(output, null);
+    /** Separates the output of {@code prompt} into reasoning and content (all content for models that cannot think). */
+    ReasoningSplitter splitter(Rendered prompt) {
+        return thinking.splitter(prompt.text());
     }
 }

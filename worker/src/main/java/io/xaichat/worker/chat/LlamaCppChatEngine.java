@@ -7,6 +7,7 @@ import io.xaichat.schema.ChatRequest;
 import io.xaichat.schema.ErrorCode;
 import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.JobKind;
+import io.xaichat.schema.Json;
 import io.xaichat.schema.Usage;
 import io.xaichat.worker.cpu.CpuSet;
 import io.xaichat.worker.engine.ChunkSink;
@@ -62,7 +63,7 @@ public final class LlamaCppChatEngine implements Engine<ChatRequest> {
         this.modelId = config.effectiveModelId();
         this.modelDigest = ModelFingerprint.of(config.model());
         this.model = LlamaCppModel.load(natives, config, config.slots(), header.architecture());
-        this.prompts = new ChatPrompts(model);
+        this.prompts = new ChatPrompts(model, ThinkingPrompt.forModel(header));
         this.decoder = new BatchDecoder(model, config.slots(), Math.max(config.batchSize(), config.slots()),
                 config.cpus(), "chat-decode-" + modelId, Clock.systemUTC());
         try {
@@ -80,7 +81,7 @@ public final class LlamaCppChatEngine implements Engine<ChatRequest> {
         Sequence s = new Sequence("warm-up", model.tokenize(WARM_UP_PROMPT, true), SamplerChain.of(model, r, 1), 1,
                 null, null, null);
         decoder.submit(s);
-        await(s, ChunkSink.NONE);
+        await(s, piece -> {});
     }
 
     @Override
@@ -125,8 +126,7 @@ public final class LlamaCppChatEngine implements Engine<ChatRequest> {
     @Override
     public PreparedJob<ChatRequest> prepare(JobEnvelope job) throws JobFailure {
         ChatRequest request = prompts.resolve(ChatRequests.parse(job, config.defaultMaxTokens()));
-        int[] tokens = promptTokens(request);
-        checkFits(tokens.length);
+        checkFits(render(request).tokens().length);
         if (request.logitBias() != null) {
             for (String id : request.logitBias().keySet()) {
                 if (Long.parseLong(id) >= model.vocabSize()) {
@@ -140,11 +140,11 @@ public final class LlamaCppChatEngine implements Engine<ChatRequest> {
     }
 
     /** The prompt as llama.cpp evaluates it: template (and thinking switch) applied, BOS added if the model wants. */
-    int[] promptTokens(ChatRequest request) throws JobFailure {
+    private ChatPrompts.Rendered render(ChatRequest request) throws JobFailure {
         lifecycle.readLock().lock(); // the vocabulary lives in native memory that close() frees
         try {
             ensureOpen();
-            return prompts.tokens(request);
+            return prompts.render(request);
         } catch (IllegalStateException e) {
             throw new JobFailure(ErrorCode.ENGINE_FAILURE, "the chat template of " + modelId
                     + " failed on the messages: " + e.getMessage(), e);
@@ -165,7 +165,8 @@ public final class LlamaCppChatEngine implements Engine<ChatRequest> {
     @Override
     public EngineResult run(PreparedJob<ChatRequest> job, ChunkSink sink) throws JobFailure {
         ChatRequest r = job.request();
-        int[] tokens = promptTokens(r);
+        ChatPrompts.Rendered prompt = render(r);
+        int[] tokens = prompt.tokens();
         checkFits(tokens.length);
         // Never ask for more than the context holds: the rest of max_tokens would be cut anyway ("length").
         int limit = Math.min(r.maxTokens(), model.contextPerSequence() - tokens.length);
@@ -185,20 +186,32 @@ public final class LlamaCppChatEngine implements Engine<ChatRequest> {
             lifecycle.readLock().unlock();
         }
         inferences.incrementAndGet();
-        ChunkSink out = job.streaming() ? prompts.streamSink(r, sink) : ChunkSink.NONE;
-        Sequence.Outcome o = await(s, out);
-        ChatPrompts.Answer answer = prompts.answer(r, o.text());
-        return new EngineResult(TextNode.valueOf(answer.content()), new Usage(tokens.length, o.completionTokens()),
-                o.finishReason(), answer.reasoning(), o.logprobs() == null ? null
-                : io.xaichat.schema.Json.MAPPER.createObjectNode().set("content", o.logprobs()));
+        // Reasoning and answer are told apart as the pieces arrive; only the answer is streamed.
+        ReasoningSplitter split = prompts.splitter(prompt);
+        ChunkSink out = job.streaming() ? sink : ChunkSink.NONE;
+        Sequence.Outcome o = await(s, piece -> {
+            String content = split.feed(piece).content();
+            if (!content.isEmpty()) out.text(content);
+        });
+        String tail = split.finish().content();
+        if (!tail.isEmpty()) out.text(tail);
+        String reasoning = split.reasoning().isEmpty() ? null : split.reasoning();
+        return new EngineResult(TextNode.valueOf(split.content()), new Usage(tokens.length, o.completionTokens()),
+                o.finishReason(), reasoning, o.logprobs() == null ? null
+                : Json.MAPPER.createObjectNode().set("content", o.logprobs()));
+    }
+
+    /** Receives the pieces of a running sequence on the job's thread. */
+    private interface PieceSink {
+        void piece(String text);
     }
 
     /** Waits for the sequence, passing its pieces to {@code sink}; an interrupt cancels it. */
-    private static Sequence.Outcome await(Sequence s, ChunkSink sink) throws JobFailure {
+    private static Sequence.Outcome await(Sequence s, PieceSink sink) throws JobFailure {
         try {
             while (true) {
                 Object event = s.next();
-                if (event instanceof String piece) sink.text(piece);
+                if (event instanceof String piece) sink.piece(piece);
                 else if (event instanceof Sequence.Outcome o) return o;
                 else if (event instanceof JobFailure f) throw f;
                 else if (event == null) throw new JobFailure(ErrorCode.ENGINE_FAILURE, "job " + s.jobId() + " never ended");

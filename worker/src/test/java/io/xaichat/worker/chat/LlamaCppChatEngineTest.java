@@ -243,6 +243,42 @@ class LlamaCppChatEngineTest {
     }
 
     @Test
+    void qwen3ThinkingIsARequestOptionNeverSharingACacheKey() throws JobFailure {
+        try (LlamaCppChatEngine qwen3 = new LlamaCppChatEngine(config(TinyGgufModels.qwen3(dir)))) {
+            ChatRequest request = hello().withTemperature(0).withMaxTokens(8);
+            PreparedJob<ChatRequest> byDefault = prepare(qwen3, request);
+            PreparedJob<ChatRequest> on = prepare(qwen3, request.withThinking(true));
+            PreparedJob<ChatRequest> off = prepare(qwen3, request.withThinking(false));
+            assertThat(byDefault.cacheMaterial()).isEqualTo(on.cacheMaterial()); // Qwen3 thinks by default
+            assertThat(off.cacheMaterial()).isNotEqualTo(on.cacheMaterial());
+
+            EngineResult thinking = qwen3.run(on, ChunkSink.NONE);
+            EngineResult direct = qwen3.run(off, ChunkSink.NONE);
+            int emptyBlock = qwen3.model().tokenize(ThinkingPrompt.EMPTY_THINK_BLOCK, false).length;
+            assertThat(direct.usage().promptTokens()).isEqualTo(thinking.usage().promptTokens() + emptyBlock);
+            assertThat(text(direct)).isNotEqualTo(text(thinking));
+        }
+    }
+
+    @Test
+    void reasoningIsReturnedApartFromTheAnswerAndNotStreamed() throws JobFailure {
+        try (LlamaCppChatEngine qwen3 = new LlamaCppChatEngine(config(TinyGgufModels.qwen3(dir)))) {
+            // A prompt whose assistant turn opens the think block: what follows is reasoning until </think>.
+            ChatRequest request = ChatRequest.ofPrompt("<|im_start|>user\nSay hello<|im_end|>\n<|im_start|>assistant\n"
+                    + "<think>\n").withTemperature(0).withMaxTokens(12).withStream(true);
+            List<String> streamed = new ArrayList<>();
+            EngineResult r = qwen3.run(prepare(qwen3, request), new ChunkSink() {
+                @Override public void text(String delta) { streamed.add(delta); }
+                @Override public void progress(int step, int steps) {}
+            });
+            System.out.println("reasoning: " + r.reasoningContent() + "\ncontent: " + text(r));
+            assertThat(r.reasoningContent()).isNotBlank().doesNotContain("<think>", "</think>");
+            assertThat(text(r)).doesNotContain("<think>", "</think>").doesNotContain(r.reasoningContent());
+            assertThat(String.join("", streamed)).isEqualTo(text(r));
+        }
+    }
+
+    @Test
     void anUnknownArchitectureIsRefusedByName() {
         Path file = TinyGgufModels.unknownArchitecture(dir);
         assertThatThrownBy(() -> new LlamaCppChatEngine(config(file)))
