@@ -107,6 +107,15 @@ final class ChatRequests {
         }
     }
 
+    /** @throws JobFailure prompt_too_long when the prompt leaves no room for a generated token */
+    static void checkFits(int promptTokens, int limit, int contextLength) throws JobFailure {
+        if (promptTokens > limit) {
+            throw new JobFailure(ErrorCode.PROMPT_TOO_LONG, "prompt is " + promptTokens + " tokens but at most "
+                    + limit + " fit (context length " + contextLength
+                    + " tokens, with room for at least one generated token)");
+        }
+    }
+
     private static void penalty(String name, Double value) throws JobFailure {
         if (value != null && (value < -2 || value > 2 || value.isNaN())) {
             throw invalid(name + " must be between -2 and 2, got " + value);

@@ -147,12 +147,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
     }
 
     private void checkFits(int promptTokens) throws JobFailure {
-        int limit = config.promptLimit();
-        if (promptTokens > limit) {
-            throw new JobFailure(ErrorCode.PROMPT_TOO_LONG, "prompt is " + promptTokens + " tokens but at most "
-                    + limit + " fit (context length " + config.contextLength()
-                    + " tokens, with room for at least one generated token)");
-        }
+        ChatRequests.checkFits(promptTokens, config.promptLimit(), config.contextLength());
     }
 
     /** The text given to the model: the chat template applied to the messages, or the raw prompt. */

@@ -154,12 +154,8 @@ public final class LlamaCppChatEngine implements Engine<ChatRequest> {
     }
 
     private void checkFits(int promptTokens) throws JobFailure {
-        int limit = Math.min(config.promptLimit(), model.contextPerSequence() - 1);
-        if (promptTokens > limit) {
-            throw new JobFailure(ErrorCode.PROMPT_TOO_LONG, "prompt is " + promptTokens + " tokens but at most "
-                    + limit + " fit (context length " + config.contextLength()
-                    + " tokens, with room for at least one generated token)");
-        }
+        ChatRequests.checkFits(promptTokens, Math.min(config.promptLimit(), model.contextPerSequence() - 1),
+                config.contextLength());
     }
 
     @Override

@@ -116,7 +116,7 @@ class LlamaChatEngineTest {
     }
 
     /** Two printable ASCII characters of {@code text} at or after {@code from}: a stop string the model produces. */
-    private static String asciiPairAfter(String text, int from) {
+    static String asciiPairAfter(String text, int from) {
         for (int i = from; i + 2 <= text.length(); i++) {
             char a = text.charAt(i), b = text.charAt(i + 1);
             if (a > ' ' && a < 127 && b > ' ' && b < 127) return text.substring(i, i + 2);

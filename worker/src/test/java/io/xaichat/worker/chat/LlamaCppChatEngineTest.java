@@ -140,7 +140,7 @@ class LlamaCppChatEngineTest {
     void stopStringsAndLimitsApplyPerSlotWhileBatched() throws Exception {
         ChatRequest base = ChatRequest.ofPrompt("The weather today").withSeed(7).withTemperature(1.0).withMaxTokens(40);
         String full = text(run(solo, base));
-        String stop = asciiPairAfter(full, 4);
+        String stop = LlamaChatEngineTest.asciiPairAfter(full, 4);
         String expected = full.substring(0, full.indexOf(stop));
 
         ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -304,14 +304,5 @@ class LlamaCppChatEngineTest {
 
     static LlamaCppModel modelOf(LlamaCppChatEngine engine) {
         return engine.model();
-    }
-
-    /** Two printable ASCII characters of {@code text} at or after {@code from}: a stop string the model produces. */
-    static String asciiPairAfter(String text, int from) {
-        for (int i = from; i + 2 <= text.length(); i++) {
-            String pair = text.substring(i, i + 2);
-            if (pair.chars().allMatch(c -> c > ' ' && c < 127) && text.indexOf(pair) == i) return pair;
-        }
-        throw new AssertionError("no ASCII pair in " + text);
     }
 }
