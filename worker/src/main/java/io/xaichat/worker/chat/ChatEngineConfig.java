@@ -25,7 +25,10 @@ public record ChatEngineConfig(Path model, String modelId, int threads, CpuSet c
                                int batchSize, int defaultMaxTokens, int maxPromptTokens, ChatEngineKind engine,
                                int slots, Path nativeDir) {
     public static final int DEFAULT_CONTEXT = 4096;
-    /** Chosen by the bench on a 2-core machine: 4 busy slots decode about 1.5 × the tokens per second of one. */
+    /**
+     * On an idle 2-core machine 4 sequences in one batch decode ~1.46 × the tokens per second of one (FIELD-NOTES;
+     * the bench's figure 7 could not confirm it on a shared machine, see BENCHMARKS.md).
+     */
     public static final int DEFAULT_SLOTS = 4;
     public static final int MAX_SLOTS = 64;
     public static final int DEFAULT_BATCH = 512;
