@@ -1,5 +1,6 @@
 package io.xaichat.schema;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Map;
 
@@ -108,6 +109,7 @@ public record ChatRequest(
     }
 
     /** Whether any option beyond the original sampling fields is set (engines that cannot serve them refuse). */
+    @JsonIgnore // not a wire field
     public boolean usesExtendedOptions() {
         return thinking != null || presencePenalty != null || frequencyPenalty != null
                 || (logitBias != null && !logitBias.isEmpty()) || Boolean.TRUE.equals(logprobs) || topLogprobs != null

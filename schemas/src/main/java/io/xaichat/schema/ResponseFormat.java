@@ -1,5 +1,7 @@
 package io.xaichat.schema;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /** A chat request's {@code response_format}: {@code text} (default) or {@code json_object} (output is one JSON value). */
 public record ResponseFormat(String type) {
     public static final String TEXT = "text";
@@ -9,6 +11,7 @@ public record ResponseFormat(String type) {
         return new ResponseFormat(JSON_OBJECT);
     }
 
+    @JsonIgnore // not a wire field
     public boolean isJson() {
         return JSON_OBJECT.equals(type);
     }
