@@ -74,7 +74,11 @@ class LlamaCppWorkerTest {
              Replies replies = new Replies(kafka.bootstrapServers(), replyTopic)) {
             List<ChatRequest> requests = List.of(hello(), hello().withMaxTokens(3),
                     ChatRequest.ofPrompt("Once upon a time").withSeed(9).withTemperature(0.9).withMaxTokens(12),
-                    hello().withLogprobs(true, 2));
+                    hello().withLogprobs(true, 2),
+                    // Every new option on the wire: the worker validates jobs against the JSON Schema first.
+                    ChatRequest.ofPrompt("JSON:").withSeed(5).withTemperature(0.8).withMaxTokens(60).withThinking(false)
+                            .withPenalties(0.5, 0.5).withLogitBias(java.util.Map.of("7", -5.0))
+                            .withResponseFormat(io.xaichat.schema.ResponseFormat.json()));
             for (int i = 0; i < requests.size(); i++) {
                 JobEnvelope job = JobEnvelope.of("job-" + i, JobKind.CHAT, replyTopic, tweak.apply(requests.get(i)));
                 kafka.send(new ProducerRecord<>(topics.jobs(JobKind.CHAT), job.jobId(), Json.toBytes(job)));
@@ -91,6 +95,8 @@ class LlamaCppWorkerTest {
             ResultEnvelope withLogprobs = replies.await("job-3", WAIT);
             assertThat(withLogprobs.logprobs().get("content")).hasSize(withLogprobs.usage().completionTokens());
             assertThat(replies.await("job-1", WAIT).finishReason()).isEqualTo("length");
+            ResultEnvelope json = replies.await("job-4", WAIT);
+            if ("stop".equals(json.finishReason())) assertThat(Json.MAPPER.readTree(json.text()).isMissingNode()).isFalse();
         }
     }
 }
