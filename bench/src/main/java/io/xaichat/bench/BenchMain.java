@@ -109,8 +109,8 @@ public final class BenchMain {
         // Figure 7 first, before the broker and workers start: engines against the raw C API, side by side.
         if (sections.contains("7")) {
             LlamaCppBench llamaCpp = new LlamaCppBench(table, threads, quick ? 8 : 64, quick ? 1 : 3);
-            llamaCpp.run(quick ? tiny : models.qwen25Scaled(TensorType.Q4_0), quick ? "tiny" : "Qwen2.5-1.5B Q4_0", true);
-            if (!quick) llamaCpp.run(models.qwen3Scaled(TensorType.Q4_0), "Qwen3-1.7B Q4_0", false);
+            llamaCpp.run(quick ? tiny : models.qwen25(TensorType.Q4_0), quick ? "tiny" : "Qwen2.5-1.5B Q4_0", true);
+            if (!quick) llamaCpp.run(models.qwen3(TensorType.Q4_0), "Qwen3-1.7B Q4_0", false);
         }
         // JMH first: its forked JVM then has the machine to itself, before the broker and workers start.
         if (sections.contains("6")) new JmhFigures(table, quick ? 1 : 3, quick ? 1 : 5).run();

@@ -128,6 +128,12 @@ public final class SyntheticChatModels {
             "    {%- endif %}",
             "{%- endif %}");
 
+    /**
+     * Changes whenever the same spec would write different bytes, so caches of generated files (the bench's) name
+     * it and never reuse an older generator's output. 2: normal weights of the spec's std (1: uniform ±0.4).
+     */
+    public static final int GENERATOR_VERSION = 2;
+
     private SyntheticChatModels() {}
 
     public static Path write(ModelSpec spec, Path file) {
