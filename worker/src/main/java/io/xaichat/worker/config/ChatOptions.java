@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /** Chat engine settings as flags with environment defaults. */
 public final class ChatOptions {
-    public static final String DEFAULT_MODEL = "chat/qwen2.5-1.5b-instruct-q4_k_m.gguf";
+    /** The manifest's default chat model (xaichat models pull chat): Qwen3-1.7B, which the llama-cpp engine runs. */
+    public static final String DEFAULT_MODEL = "chat/Qwen3-1.7B-Q4_K_M.gguf";
 
     @Option(names = "--chat-model", defaultValue = "${env:XAICHAT_CHAT_MODEL}",
             description = "GGUF model file. Env XAICHAT_CHAT_MODEL. Default: <models-dir>/" + DEFAULT_MODEL + ".")
