@@ -6,15 +6,21 @@
 
 # ---- build: the Maven reactor; tests are skipped here because CI runs them ----
 FROM maven:3.9-eclipse-temurin-17 AS build
+# npm and git: the llama-native module fetches llama.cpp's prebuilt libraries with `npm pack` (integrity-checked)
+# and reads the pinned headers from node-llama-cpp's git bundle; they end up inside lib/xaichat-llama-native-*.jar.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends npm git \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 # producer/target/xaichat.jar (the CLI, runnable) + producer/target/lib/ (every runtime jar, the worker's included):
 # one set of jars serves both the worker and the CLI.
-RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -DskipTests package
+RUN --mount=type=cache,target=/root/.m2 --mount=type=cache,target=/root/.npm mvn -B -ntp -DskipTests package
 
 # ---- run: JRE 17, non-root ----
 FROM eclipse-temurin:17-jre
-# libgomp1: the OpenMP runtime llama.cpp is built with. curl: the health check.
+# libgomp1: the OpenMP runtime java-llama.cpp's llama.cpp is built with (the default llama-cpp engine needs only
+# glibc and libstdc++; its libraries are extracted from the jar into the temp dir at start). curl: the health check.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libgomp1 curl \
  && rm -rf /var/lib/apt/lists/* \

@@ -35,8 +35,8 @@ public final class BenchMain {
         this.out = out;
     }
 
-    /** 7 vision memory, 8 gateway overhead, 9 cache-hit throughput, 10 chat jobs in flight. */
-    static final List<String> FIGURES = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+    /** 7 vision memory, 8 gateway overhead, 9 cache-hit throughput, 10 chat jobs in flight, 11 llama.cpp engines. */
+    static final List<String> FIGURES = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
 
     public static void main(String[] args) {
         int code;
@@ -45,7 +45,7 @@ public final class BenchMain {
         } catch (IllegalArgumentException e) {
             System.err.println("xaichat-bench: " + e.getMessage());
             System.err.println("usage: java -jar bench/target/xaichat-bench.jar [--quick] [--models DIR] "
-                    + "[--only 1,2,...,10] [--out FILE]");
+                    + "[--only 1,2,...,11] [--out FILE]");
             code = 2;
         } catch (Exception e) {
             e.printStackTrace();
@@ -67,7 +67,7 @@ public final class BenchMain {
                 case "--only" -> {
                     sections = new TreeSet<>(List.of(value(args, ++i, "--only").split(",")));
                     if (!FIGURES.containsAll(sections)) {
-                        throw new IllegalArgumentException("--only takes figure numbers 1-10, got " + sections);
+                        throw new IllegalArgumentException("--only takes figure numbers 1-11, got " + sections);
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
@@ -112,6 +112,12 @@ public final class BenchMain {
         int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
         Path work = Files.createTempDirectory("xaichat-bench");
 
+        // Figure 11 first, before the broker and workers start: engines against the raw C API, side by side.
+        if (sections.contains("11")) {
+            LlamaCppBench llamaCpp = new LlamaCppBench(table, threads, quick ? 8 : 64, quick ? 1 : 3);
+            llamaCpp.run(quick ? tiny : models.qwen25(TensorType.Q4_0), quick ? "tiny" : "Qwen2.5-1.5B Q4_0", true);
+            if (!quick) llamaCpp.run(models.qwen3(TensorType.Q4_0), "Qwen3-1.7B Q4_0", false);
+        }
         // JMH first: its forked JVM then has the machine to itself, before the broker and workers start.
         if (sections.contains("6")) new JmhFigures(table, quick ? 1 : 3, quick ? 1 : 5).run();
         // Vision memory needs no broker: one child JVM per job, before the cluster takes memory and cores.

@@ -35,16 +35,27 @@ public final class ModelCache {
 
     /** Qwen2.5-1.5B dimensions with the given matrix type. */
     public Path qwen25(TensorType type) {
-        return model("qwen2.5-1.5b-synthetic-" + type.name().toLowerCase(Locale.ROOT) + ".gguf",
-                ModelSpec.qwen25_1_5b(type));
+        return model("qwen2.5-1.5b", ModelSpec.qwen25_1_5b(type));
+    }
+
+    /** Qwen3-1.7B dimensions (architecture qwen3: q/k norms, tied embeddings) with the given matrix type. */
+    public Path qwen3(TensorType type) {
+        return model("qwen3-1.7b", ModelSpec.qwen3_1_7b(type));
     }
 
     /** A model of a few hundred KB: for measuring everything but the engine. */
     public Path tiny() {
-        return model("tiny-qwen2.gguf", ModelSpec.tiny("qwen2"));
+        return model("tiny-qwen2", ModelSpec.tiny("qwen2"));
     }
 
-    private Path model(String name, ModelSpec spec) {
+    /** "qwen2.5-1.5b-synthetic-v2-q4_0.gguf": the generator version keeps files of an older generator out. */
+    static String fileName(String base, ModelSpec spec) {
+        return base + "-synthetic-v" + SyntheticChatModels.GENERATOR_VERSION + "-"
+                + spec.matrixType().name().toLowerCase(Locale.ROOT) + ".gguf";
+    }
+
+    private Path model(String base, ModelSpec spec) {
+        String name = fileName(base, spec);
         Path file = dir.resolve(name);
         if (Files.isRegularFile(file)) return file;
         try {
@@ -62,7 +73,7 @@ public final class ModelCache {
         }
     }
 
-    /** "qwen2.5-1.5b-synthetic-q4_0.gguf (870 MB)". */
+    /** "qwen2.5-1.5b-synthetic-v2-q4_0.gguf (832 MiB)". */
     public static String describe(Path model) {
         try {
             return model.getFileName() + " (" + (Files.size(model) >> 20) + " MiB)";

@@ -62,6 +62,15 @@ public final class LocalCommand implements Runnable {
                     + "pipeline where no real model can be downloaded.")
     boolean synthetic;
 
+    @Option(names = "--synthetic-arch", paramLabel = "ARCH", defaultValue = DEFAULT_SYNTHETIC_ARCHITECTURE,
+            description = "Architecture of the --synthetic model: qwen2 (default) or qwen3 (Qwen3's <think> tokens "
+                    + "and chat template; needs the llama-cpp chat engine).")
+    String syntheticArchitecture;
+
+    /** qwen2 while the default chat engine is java-llama.cpp, which cannot load qwen3. */
+    static final String DEFAULT_SYNTHETIC_ARCHITECTURE = "qwen2";
+    static final List<String> SYNTHETIC_ARCHITECTURES = List.of("qwen2", "qwen3");
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: bulk, submit or worker");
@@ -88,16 +97,36 @@ public final class LocalCommand implements Runnable {
     }
 
     private Path syntheticModel(PrintWriter status) {
-        Path file = models.dir().resolve("synthetic").resolve("synthetic-qwen2-tiny.gguf");
-        if (!Files.isRegularFile(file)) {
-            try {
-                Files.createDirectories(file.getParent());
-            } catch (java.io.IOException e) {
-                throw new ConfigException("cannot create " + file.getParent() + ": " + e.getMessage());
-            }
-            SyntheticChatModels.write(ModelSpec.tiny("qwen2").withContextLength(4096), file);
+        if (!SYNTHETIC_ARCHITECTURES.contains(syntheticArchitecture)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--synthetic-arch must be one of "
+                    + String.join(", ", SYNTHETIC_ARCHITECTURES) + ", got '" + syntheticArchitecture + "'");
+        }
+        Path file;
+        try {
+            file = writeSyntheticModel(models.dir().resolve("synthetic"), syntheticArchitecture);
+        } catch (java.io.IOException e) {
+            throw new ConfigException("cannot write the synthetic model into " + models.dir().resolve("synthetic")
+                    + ": " + e.getMessage());
         }
         status.println("local: --synthetic: chat answers come from a random-weight model (" + file + ")");
+        return file;
+    }
+
+    /**
+     * Writes the tiny random-weight model of {@code architecture} as {@code synthetic-<arch>-tiny.gguf}, every time:
+     * the same spec gives the same bytes, and a file from an older generator is replaced (atomically).
+     */
+    static Path writeSyntheticModel(Path dir, String architecture) throws java.io.IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve("synthetic-" + architecture + "-tiny.gguf");
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
+        try {
+            SyntheticChatModels.write(ModelSpec.tiny(architecture).withContextLength(4096), tmp);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
         return file;
     }
 

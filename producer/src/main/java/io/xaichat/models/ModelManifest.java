@@ -81,21 +81,31 @@ public record ModelManifest(int version, List<ModelSpec> models) {
     }
 
     /**
-     * The model of {@code kind} with the given variant, or the kind's default when {@code variant} is null.
+     * The model of {@code kind} named by {@code variant}, or the kind's default when {@code variant} is null.
+     * {@code variant} is a quantization ({@code q8_0}) when only one model of the kind has it, or
+     * {@code id:variant} ({@code qwen2.5-1.5b-instruct:q4_k_m}) to pick one of several.
      *
-     * @throws IllegalArgumentException naming the variants that exist when there is no such model
+     * @throws IllegalArgumentException naming the variants that exist when there is no such model, or the
+     *     candidates when the quantization alone is ambiguous
      */
     public ModelSpec select(JobKind kind, String variant) {
         List<ModelSpec> ofKind = models.stream().filter(m -> m.kind() == kind).collect(Collectors.toList());
-        for (ModelSpec m : ofKind) {
-            if (variant == null ? m.isDefault() : m.variant().equalsIgnoreCase(variant)) {
-                return m;
-            }
+        if (variant == null) {
+            return ofKind.stream().filter(ModelSpec::isDefault).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("the manifest has no default " + kind.wireName() + " model"));
         }
-        String known = ofKind.stream().map(ModelSpec::variant).collect(Collectors.joining(", "));
-        throw new IllegalArgumentException(variant == null
-                ? "the manifest has no default " + kind.wireName() + " model"
-                : "no " + kind.wireName() + " model has variant '" + variant + "' (available: " + known + ")");
+        for (ModelSpec m : ofKind) {
+            if (m.displayName().equalsIgnoreCase(variant)) return m;
+        }
+        List<ModelSpec> matches = ofKind.stream().filter(m -> m.variant().equalsIgnoreCase(variant)).toList();
+        if (matches.size() == 1) return matches.get(0);
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("several " + kind.wireName() + " models have variant '" + variant
+                    + "'; name one: " + matches.stream().map(ModelSpec::displayName).collect(Collectors.joining(", ")));
+        }
+        String known = ofKind.stream().map(ModelSpec::displayName).collect(Collectors.joining(", "));
+        throw new IllegalArgumentException("no " + kind.wireName() + " model has variant '" + variant
+                + "' (available: " + known + ")");
     }
 
     private void validate(String source) {
@@ -112,8 +122,8 @@ public record ModelManifest(int version, List<ModelSpec> models) {
             require(notBlank(m.id()), where + ": 'id' is missing");
             require(notBlank(m.variant()), where + " (" + m.id() + "): 'variant' is missing");
             where += " (" + m.kind().wireName() + " " + m.displayName() + ")";
-            require(variants.add(m.kind() + "/" + m.variant().toLowerCase(Locale.ROOT)),
-                    where + ": another " + m.kind().wireName() + " model already has variant '" + m.variant() + "'");
+            require(variants.add(m.kind() + "/" + m.displayName().toLowerCase(Locale.ROOT)),
+                    where + ": another " + m.kind().wireName() + " model is already named '" + m.displayName() + "'");
             if (m.isDefault()) {
                 require(kindsWithDefault.add(m.kind()),
                         where + ": a second default " + m.kind().wireName() + " model; mark only one as default");

@@ -50,7 +50,16 @@ class ModelManifestTest {
         ModelSpec vision = manifest.select(JobKind.VISION, null);
         ModelSpec image = manifest.select(JobKind.IMAGE, null);
 
+        assertThat(chat.displayName()).isEqualTo("qwen3-1.7b:q4_k_m");
         assertThat(chat.files()).singleElement().satisfies(f -> {
+            assertThat(f.url().getPath()).isEqualTo("/unsloth/Qwen3-1.7B-GGUF/resolve/main/Qwen3-1.7B-Q4_K_M.gguf");
+            assertThat(f.path()).isEqualTo("chat/Qwen3-1.7B-Q4_K_M.gguf");
+            // No publisher-listed digest was found: downloaded as UNVERIFIED.
+            assertThat(f.sha256()).isNull();
+        });
+        ModelSpec qwen25 = manifest.select(JobKind.CHAT, "qwen2.5-1.5b-instruct:q4_k_m");
+        assertThat(qwen25.isDefault()).isFalse();
+        assertThat(qwen25.files()).singleElement().satisfies(f -> {
             assertThat(f.url().getPath()).isEqualTo(
                     "/Qwen/Qwen2.5-1.5B-Instruct-GGUF/resolve/main/qwen2.5-1.5b-instruct-q4_k_m.gguf");
             assertThat(f.size()).isEqualTo(1117320736L);
@@ -58,6 +67,9 @@ class ModelManifestTest {
         });
         assertThat(manifest.select(JobKind.CHAT, "q8_0").files()).singleElement()
                 .satisfies(f -> assertThat(f.sha256()).hasSize(64));
+        assertThatThrownBy(() -> manifest.select(JobKind.CHAT, "q4_k_m"))
+                .hasMessageContaining("several chat models have variant 'q4_k_m'; name one: qwen3-1.7b:q4_k_m, "
+                        + "qwen2.5-1.5b-instruct:q4_k_m");
         // q4 keeps fp32 activations (ONNX Runtime's CPU provider runs it); its vision encoder's weights are external.
         assertThat(vision.variant()).isEqualTo("q4");
         assertThat(vision.files()).extracting(ModelFile::path).map(p -> p.substring(p.lastIndexOf('/') + 1))

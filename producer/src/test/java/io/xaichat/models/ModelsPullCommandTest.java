@@ -245,8 +245,38 @@ class ModelsPullCommandTest {
         assertThat(unknownKind.exitCode()).isEqualTo(2);
         assertThat(unknownKind.err()).contains("unknown KIND 'audio' (expected chat, vision, image or all)");
         assertThat(unknownVariant.exitCode()).isEqualTo(2);
-        assertThat(unknownVariant.err()).contains("no chat model has variant 'q2' (available: q4)");
+        assertThat(unknownVariant.err()).contains("no chat model has variant 'q2' (available: tiny:q4)");
         assertThat(server.rangeHeaders()).isEmpty();
+    }
+
+    @Test
+    void pullChatWithThePackagedManifestFetchesQwen3ByItsPublishedPath() throws IOException {
+        // A stand-in for the real file: the server answers only the path the packaged manifest names.
+        server.serve("/unsloth/Qwen3-1.7B-GGUF/resolve/main/Qwen3-1.7B-Q4_K_M.gguf", weights);
+
+        CliRun run = xaichat("models", "pull", "chat", "--no-progress", "--models-dir", modelsDir.toString(),
+                "--base-url", server.base().toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("chat qwen3-1.7b:q4_k_m").contains("fetched  chat/Qwen3-1.7B-Q4_K_M.gguf")
+                .contains("UNVERIFIED").contains("1 of 1 files ready");
+        assertThat(Files.readAllBytes(modelsDir.resolve("chat/Qwen3-1.7B-Q4_K_M.gguf"))).isEqualTo(weights);
+    }
+
+    @Test
+    void theQwen25VariantIsPulledByItsFullName() throws IOException {
+        server.serve("/Qwen/Qwen2.5-1.5B-Instruct-GGUF/resolve/main/qwen2.5-1.5b-instruct-q4_k_m.gguf", weights);
+
+        CliRun ambiguous = xaichat("models", "pull", "chat", "--variant", "q4_k_m", "--no-progress",
+                "--models-dir", modelsDir.toString(), "--base-url", server.base().toString());
+        CliRun named = xaichat("models", "pull", "chat", "--variant", "qwen2.5-1.5b-instruct:q4_k_m", "--no-progress",
+                "--models-dir", modelsDir.toString(), "--base-url", server.base().toString());
+
+        assertThat(ambiguous.exitCode()).isEqualTo(2);
+        assertThat(ambiguous.err()).contains("name one: qwen3-1.7b:q4_k_m, qwen2.5-1.5b-instruct:q4_k_m");
+        // The packaged digest is the real file's, so the stand-in is refused: the digest check is in force.
+        assertThat(named.exitCode()).as(named.toString()).isEqualTo(1);
+        assertThat(named.err()).contains("FAILED   chat/qwen2.5-1.5b-instruct-q4_k_m.gguf");
     }
 
     @Test

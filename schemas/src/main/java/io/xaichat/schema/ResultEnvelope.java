@@ -2,7 +2,12 @@ package io.xaichat.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** The final answer to a job, published to the job's reply topic with the job_id as key. */
+/**
+ * The final answer to a job, published to the job's reply topic with the job_id as key.
+ *
+ * @param reasoningContent chat with thinking: the reasoning, apart from the answer in {@code output}
+ * @param logprobs chat with logprobs: {@code {"content": [{token, logprob, bytes, top_logprobs}]}} (OpenAI's shape)
+ */
 public record ResultEnvelope(
         String jobId,
         ResultStatus status,
@@ -14,7 +19,14 @@ public record ResultEnvelope(
         String workerId,
         String model,
         String finishReason,
-        ErrorInfo error) {
+        ErrorInfo error,
+        String reasoningContent,
+        JsonNode logprobs) {
+
+    public ResultEnvelope(String jobId, ResultStatus status, JobKind kind, JsonNode output, Usage usage, Timings timings,
+                          boolean cached, String workerId, String model, String finishReason, ErrorInfo error) {
+        this(jobId, status, kind, output, usage, timings, cached, workerId, model, finishReason, error, null, null);
+    }
 
     public static ResultEnvelope error(String jobId, JobKind kind, String workerId, String code, String message) {
         return new ResultEnvelope(jobId, ResultStatus.ERROR, kind, null, null, null, false, workerId, null, null,
@@ -32,10 +44,11 @@ public record ResultEnvelope(
 
     public ResultEnvelope asCached(Timings newTimings, String servingWorker) {
         return new ResultEnvelope(jobId, status, kind, output, usage, newTimings, true, servingWorker, model,
-                finishReason, error);
+                finishReason, error, reasoningContent, logprobs);
     }
 
     public ResultEnvelope withJobId(String id) {
-        return new ResultEnvelope(id, status, kind, output, usage, timings, cached, workerId, model, finishReason, error);
+        return new ResultEnvelope(id, status, kind, output, usage, timings, cached, workerId, model, finishReason, error,
+                reasoningContent, logprobs);
     }
 }

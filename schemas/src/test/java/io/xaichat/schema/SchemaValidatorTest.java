@@ -73,6 +73,40 @@ class SchemaValidatorTest {
     }
 
     @Test
+    void theLlamaCppOptionsValidateAndTheirRangesAreEnforced() {
+        ChatRequest request = ChatRequest.ofPrompt("hello").withThinking(false).withPenalties(0.5, -0.5)
+                .withLogitBias(java.util.Map.of("42", -100.0)).withLogprobs(true, 5)
+                .withResponseFormat(ResponseFormat.json());
+        ObjectNode node = (ObjectNode) Json.MAPPER.valueToTree(JobEnvelope.of("j", JobKind.CHAT, "r", request));
+        assertThat(validator.validateJob(node)).isEmpty();
+        assertThat(node.get("request").get("response_format").get("type").asText()).isEqualTo("json_object");
+        assertThat(Json.convert(node.get("request"), ChatRequest.class)).isEqualTo(request);
+
+        ((ObjectNode) node.get("request").get("logit_bias")).put("not-a-token", 1.0);
+        assertThat(validator.validateJob(node)).anyMatch(m -> m.contains("logit_bias"));
+        ObjectNode bad = (ObjectNode) Json.MAPPER.valueToTree(JobEnvelope.of("j", JobKind.CHAT, "r",
+                request.withLogitBias(null).withPenalties(3.0, null)));
+        assertThat(validator.validateJob(bad)).anyMatch(m -> m.contains("presence_penalty"));
+        ((ObjectNode) bad.get("request")).put("presence_penalty", 0).putObject("response_format").put("type", "xml");
+        assertThat(validator.validateJob(bad)).anyMatch(m -> m.contains("response_format"));
+    }
+
+    @Test
+    void aResultWithReasoningAndLogprobsValidates() {
+        ObjectNode logprobs = Json.MAPPER.createObjectNode();
+        logprobs.putArray("content").addObject().put("token", "hi").put("logprob", -0.1)
+                .putArray("top_logprobs").addObject().put("token", "hi").put("logprob", -0.1);
+        ResultEnvelope ok = new ResultEnvelope("j", ResultStatus.OK, JobKind.CHAT, Json.MAPPER.valueToTree("hi"),
+                new Usage(3, 1), new Timings(1, 2, 3), false, "w1", "m", "stop", null, "thought first", logprobs);
+        JsonNode tree = Json.MAPPER.valueToTree(ok);
+        assertThat(tree.get("reasoning_content").asText()).isEqualTo("thought first");
+        assertThat(validator.validateResult(tree)).isEmpty();
+        assertThat(Json.convert(tree, ResultEnvelope.class)).isEqualTo(ok);
+        ((ObjectNode) tree.get("logprobs").get("content").get(0)).remove("logprob");
+        assertThat(validator.validateResult(tree)).isNotEmpty();
+    }
+
+    @Test
     void badTimestampIsRejected() {
         ObjectNode node = chatJob();
         node.put("created_at", "yesterday");

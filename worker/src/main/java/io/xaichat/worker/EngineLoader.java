@@ -2,7 +2,9 @@ package io.xaichat.worker;
 
 import io.xaichat.schema.JobKind;
 import io.xaichat.worker.chat.ChatEngineConfig;
+import io.xaichat.llama.NativeLibraryException;
 import io.xaichat.worker.chat.LlamaChatEngine;
+import io.xaichat.worker.chat.LlamaCppChatEngine;
 import io.xaichat.worker.config.ConfigException;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.image.ImageEngineConfig;
@@ -63,9 +65,16 @@ public final class EngineLoader {
     private static Engine<?> loadChat(ChatEngineConfig config) {
         requireFile(JobKind.CHAT, config.model(), "XAICHAT_CHAT_MODEL");
         try {
-            return new LlamaChatEngine(config);
+            return switch (config.engine()) {
+                case LLAMA_CPP -> new LlamaCppChatEngine(config);
+                case JAVA_LLAMA_CPP -> new LlamaChatEngine(config);
+            };
+        } catch (NativeLibraryException e) {
+            throw new ConfigException("chat engine " + config.engine() + ": " + e.getMessage()
+                    + " (or choose the java-llama-cpp engine with --chat-engine/XAICHAT_CHAT_ENGINE)");
         } catch (RuntimeException e) {
-            throw new ConfigException("chat model " + config.model() + " could not be loaded: " + e.getMessage());
+            throw new ConfigException("chat model " + config.model() + " could not be loaded by the " + config.engine()
+                    + " engine: " + e.getMessage());
         }
     }
 

@@ -5,6 +5,7 @@ import io.xaichat.schema.Topics;
 import io.xaichat.worker.Worker;
 import io.xaichat.worker.chat.ChatEngineConfig;
 import io.xaichat.worker.chat.LlamaChatEngine;
+import io.xaichat.worker.chat.LlamaCppChatEngine;
 import io.xaichat.worker.config.WorkerConfig;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.kafka.JobListener;
@@ -37,6 +38,12 @@ public final class TestWorkers {
     public static LlamaChatEngine tinyChat(Path model) {
         return new LlamaChatEngine(ChatEngineConfig.defaults(model).withThreads(1).withContextLength(256)
                 .withDefaultMaxTokens(16));
+    }
+
+    /** A tiny chat engine on the current llama.cpp: context 256, one thread, 16 tokens by default. */
+    public static LlamaCppChatEngine tinyLlamaCpp(Path model, int slots) {
+        return new LlamaCppChatEngine(ChatEngineConfig.defaults(model).withThreads(1).withContextLength(256)
+                .withDefaultMaxTokens(16).withSlots(slots));
     }
 
     public static Worker start(WorkerConfig config, Engine<?>... engines) {

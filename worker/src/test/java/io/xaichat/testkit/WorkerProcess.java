@@ -157,6 +157,7 @@ public final class WorkerProcess implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> flags = new ArrayList<>();
         private final List<String> launcher = new ArrayList<>();
+        private final List<String> jvmOptions = new ArrayList<>();
         private String maxHeap = "256m";
 
         private Builder(String workerId, Path logFile) {
@@ -192,6 +193,12 @@ public final class WorkerProcess implements AutoCloseable {
             return env("XAICHAT_TOPIC_PREFIX", topicPrefix);
         }
 
+        /** Options of the child JVM, e.g. {@code -Djava.io.tmpdir=...}. */
+        public Builder jvmOption(String... options) {
+            jvmOptions.addAll(List.of(options));
+            return this;
+        }
+
         public Builder maxHeap(String size) {
             this.maxHeap = size;
             return this;
@@ -203,6 +210,7 @@ public final class WorkerProcess implements AutoCloseable {
             command.add("-Xmx" + maxHeap);
             command.add("-XX:+UseSerialGC");
             command.add("-Dai.djl.offline=true");
+            command.addAll(jvmOptions);
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add("io.xaichat.worker.WorkerMain");

@@ -17,16 +17,34 @@ import java.util.Objects;
  * @param batchSize prompt tokens evaluated per batch, default 512
  * @param defaultMaxTokens completion limit when a request has no max_tokens, default 512
  * @param maxPromptTokens longest prompt accepted; 0 → the context length − 1 (room for one generated token)
+ * @param engine which llama.cpp serves the model
+ * @param slots llama-cpp engine: sequences decoded together (each with its own context of contextLength tokens)
+ * @param nativeDir llama-cpp engine: directory of llama.cpp's libraries; null → the copy bundled in the jar
  */
 public record ChatEngineConfig(Path model, String modelId, int threads, CpuSet cpus, int contextLength,
-                               int batchSize, int defaultMaxTokens, int maxPromptTokens) {
+                               int batchSize, int defaultMaxTokens, int maxPromptTokens, ChatEngineKind engine,
+                               int slots, Path nativeDir) {
     public static final int DEFAULT_CONTEXT = 4096;
+    /**
+     * On an idle 2-core machine 4 sequences in one batch decode ~1.46 × the tokens per second of one (FIELD-NOTES;
+     * the bench's figure 7 could not confirm it on a shared machine, see BENCHMARKS.md).
+     */
+    public static final int DEFAULT_SLOTS = 4;
+    public static final int MAX_SLOTS = 64;
     public static final int DEFAULT_BATCH = 512;
     public static final int DEFAULT_MAX_TOKENS = 512;
 
     public ChatEngineConfig {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(cpus, "cpus");
+        Objects.requireNonNull(engine, "engine");
+        if (slots < 1 || slots > MAX_SLOTS) {
+            throw new IllegalArgumentException("chat slots must be between 1 and " + MAX_SLOTS + ", got " + slots);
+        }
+        if (slots > 1 && engine == ChatEngineKind.JAVA_LLAMA_CPP) {
+            throw new IllegalArgumentException("the java-llama-cpp chat engine serves one job at a time; chat slots "
+                    + slots + " needs the llama-cpp engine");
+        }
         if (threads < 1) throw new IllegalArgumentException("chat threads must be ≥ 1, got " + threads);
         if (!cpus.isEmpty()) {
             CpuSet allowed = ThreadAffinity.allowedForProcess();
@@ -53,45 +71,63 @@ public record ChatEngineConfig(Path model, String modelId, int threads, CpuSet c
         }
     }
 
-    /** Defaults for a model file: all physical cores, no pinning, 4096 context, 512 batch and max_tokens. */
+    /**
+     * Defaults for a model file: the llama-cpp engine with one slot, all physical cores, no pinning, 4096 context,
+     * 512 batch and max_tokens.
+     */
     public static ChatEngineConfig defaults(Path model) {
         return new ChatEngineConfig(model, null, CpuTopology.current().physicalCores(), CpuSet.none(),
-                DEFAULT_CONTEXT, DEFAULT_BATCH, DEFAULT_MAX_TOKENS, 0);
+                DEFAULT_CONTEXT, DEFAULT_BATCH, DEFAULT_MAX_TOKENS, 0, ChatEngineKind.LLAMA_CPP, 1, null);
+    }
+
+    public ChatEngineConfig withEngine(ChatEngineKind kind) {
+        return new ChatEngineConfig(model, modelId, threads, cpus, contextLength, batchSize, defaultMaxTokens,
+                maxPromptTokens, kind, kind == ChatEngineKind.JAVA_LLAMA_CPP ? 1 : slots, nativeDir);
+    }
+
+    public ChatEngineConfig withSlots(int n) {
+        return new ChatEngineConfig(model, modelId, threads, cpus, contextLength, batchSize, defaultMaxTokens,
+                maxPromptTokens, engine, n, nativeDir);
+    }
+
+    public ChatEngineConfig withNativeDir(Path dir) {
+        return new ChatEngineConfig(model, modelId, threads, cpus, contextLength, batchSize, defaultMaxTokens,
+                maxPromptTokens, engine, slots, dir);
     }
 
     /** Pins to {@code cpus} with one thread per physical core behind them. */
     public ChatEngineConfig withCpus(CpuSet newCpus) {
         int t = CpuTopology.current().physicalCores(newCpus);
         return new ChatEngineConfig(model, modelId, t, newCpus, contextLength, batchSize, defaultMaxTokens,
-                maxPromptTokens);
+                maxPromptTokens, engine, slots, nativeDir);
     }
 
     public ChatEngineConfig withThreads(int n) {
         return new ChatEngineConfig(model, modelId, n, cpus, contextLength, batchSize, defaultMaxTokens,
-                maxPromptTokens);
+                maxPromptTokens, engine, slots, nativeDir);
     }
 
     public ChatEngineConfig withContextLength(int n) {
         return new ChatEngineConfig(model, modelId, threads, cpus, n, batchSize, defaultMaxTokens,
-                maxPromptTokens);
+                maxPromptTokens, engine, slots, nativeDir);
     }
 
     public ChatEngineConfig withBatchSize(int n) {
         return new ChatEngineConfig(model, modelId, threads, cpus, contextLength, n, defaultMaxTokens,
-                maxPromptTokens);
+                maxPromptTokens, engine, slots, nativeDir);
     }
 
     public ChatEngineConfig withDefaultMaxTokens(int n) {
-        return new ChatEngineConfig(model, modelId, threads, cpus, contextLength, batchSize, n, maxPromptTokens);
+        return new ChatEngineConfig(model, modelId, threads, cpus, contextLength, batchSize, n, maxPromptTokens, engine, slots, nativeDir);
     }
 
     public ChatEngineConfig withMaxPromptTokens(int n) {
-        return new ChatEngineConfig(model, modelId, threads, cpus, contextLength, batchSize, defaultMaxTokens, n);
+        return new ChatEngineConfig(model, modelId, threads, cpus, contextLength, batchSize, defaultMaxTokens, n, engine, slots, nativeDir);
     }
 
     public ChatEngineConfig withModelId(String id) {
         return new ChatEngineConfig(model, id, threads, cpus, contextLength, batchSize, defaultMaxTokens,
-                maxPromptTokens);
+                maxPromptTokens, engine, slots, nativeDir);
     }
 
     /** The prompt limit in effect: {@link #maxPromptTokens} or, when 0, the context length − 1. */

@@ -114,7 +114,7 @@ public final class GgufHeader {
                         + HexFormat.ofDelimiter(" ").withUpperCase().formatHex(magic, 0, n);
                 throw new ModelLoadException("model file " + file + " is not a GGUF file: it " + seen
                         + " where a GGUF file starts with 'GGUF' (47 47 55 46). The chat engine needs a llama.cpp"
-                        + " GGUF model such as " + LlamaArchitectures.DEFAULT_MODEL);
+                        + " GGUF model such as " + LlamaArchitectures.SUGGESTED_MODEL);
             }
             int version = u32();
             if (version < 2 || version > 3) {

@@ -10,7 +10,9 @@ import java.util.TreeSet;
  * (qwen3, gemma3n, llama4, ...) are missing: llama.cpp only prints the reason to native stderr, so we check first.
  */
 public final class LlamaArchitectures {
-    public static final String DEFAULT_MODEL = "Qwen2.5-1.5B-Instruct Q4_K_M (qwen2.5-1.5b-instruct-q4_k_m.gguf)";
+    /** A model this build loads, named in refusals (the manifest's default, Qwen3-1.7B, is not one). */
+    public static final String SUGGESTED_MODEL = "Qwen2.5-1.5B-Instruct Q4_K_M (qwen2.5-1.5b-instruct-q4_k_m.gguf, "
+            + "`xaichat models pull chat --variant qwen2.5-1.5b-instruct:q4_k_m`)";
 
     public static final Set<String> SUPPORTED = Set.copyOf(new TreeSet<>(Set.of(
             "llama", "deci", "falcon", "grok", "gpt2", "gptj", "gptneox", "baichuan", "starcoder", "refact",
@@ -26,6 +28,6 @@ public final class LlamaArchitectures {
         if (SUPPORTED.contains(architecture)) return;
         throw new ModelLoadException("model " + file + " has architecture '" + architecture
                 + "', which this llama.cpp build (java-llama.cpp 4.2.0, llama.cpp b4916) cannot load. Supported: "
-                + String.join(", ", new TreeSet<>(SUPPORTED)) + ". Use e.g. the default model " + DEFAULT_MODEL + ".");
+                + String.join(", ", new TreeSet<>(SUPPORTED)) + ". Use a model it loads, e.g. " + SUGGESTED_MODEL + ".");
     }
 }

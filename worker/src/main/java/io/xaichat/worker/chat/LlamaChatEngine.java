@@ -24,7 +24,6 @@ import io.xaichat.worker.engine.ModelFingerprint;
 import io.xaichat.worker.cpu.ThreadAffinity;
 import io.xaichat.worker.engine.PreparedJob;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -42,11 +41,6 @@ import java.util.function.Supplier;
  * call {@link System#exit} when done.
  */
 public final class LlamaChatEngine implements Engine<ChatRequest> {
-    // llama.cpp's own defaults, applied here so they are part of the cache key.
-    static final double DEFAULT_TEMPERATURE = 0.8;
-    static final double DEFAULT_TOP_P = 0.95;
-    static final int DEFAULT_TOP_K = 40;
-    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
     /** llama.cpp reads the seed as uint32 and takes 0xFFFFFFFF as "pick a random seed". */
     private static final long RANDOM_SEED_SENTINEL = 0xFFFF_FFFFL;
 
@@ -136,16 +130,12 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
 
     @Override
     public PreparedJob<ChatRequest> prepare(JobEnvelope job) throws JobFailure {
-        ChatRequest given;
-        try {
-            given = Json.convert(job.request(), ChatRequest.class);
-        } catch (IllegalArgumentException e) {
-            throw new JobFailure(ErrorCode.INVALID_REQUEST, "chat request of job " + job.jobId()
-                    + " does not parse: " + e.getMessage());
+        ChatRequest request = ChatRequests.parse(job, config.defaultMaxTokens());
+        if (request.usesExtendedOptions()) {
+            throw ChatRequests.invalid("the java-llama-cpp chat engine serves only messages/prompt, max_tokens, "
+                    + "temperature, top_p, top_k, seed and stop; thinking, penalties, logit_bias, logprobs and "
+                    + "response_format need the llama-cpp engine (XAICHAT_CHAT_ENGINE=llama-cpp)");
         }
-        if (given == null) throw new JobFailure(ErrorCode.INVALID_REQUEST, "job " + job.jobId() + " has no request");
-        ChatRequest request = withDefaults(given);
-        check(request);
         PromptByteLimit.check(request, config.promptLimit(), config.contextLength());
         lifetime.readLock().lock(); // the tokenizer lives in native memory that close() frees
         try {
@@ -159,61 +149,8 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
         } finally {
             lifetime.readLock().unlock();
         }
-
-        ObjectNode material = Json.MAPPER.valueToTree(withoutStream(request));
-        material.put("context_length", config.contextLength());
-        boolean deterministic = request.temperature() == 0 || request.seed() != null;
-        return new PreparedJob<>(job, request, material, deterministic, request.streaming());
-    }
-
-    private ChatRequest withDefaults(ChatRequest r) {
-        return new ChatRequest(r.messages(), r.prompt(),
-                r.maxTokens() != null ? r.maxTokens() : config.defaultMaxTokens(),
-                r.temperature() != null ? r.temperature() : DEFAULT_TEMPERATURE,
-                r.topP() != null ? r.topP() : DEFAULT_TOP_P,
-                r.topK() != null ? r.topK() : DEFAULT_TOP_K,
-                r.seed(), r.stop() == null || r.stop().isEmpty() ? null : r.stop(), r.stream());
-    }
-
-    private static ChatRequest withoutStream(ChatRequest r) {
-        return new ChatRequest(r.messages(), r.prompt(), r.maxTokens(), r.temperature(), r.topP(), r.topK(),
-                r.seed(), r.stop(), null);
-    }
-
-    private static void check(ChatRequest r) throws JobFailure {
-        if ((r.messages() == null) == (r.prompt() == null)) {
-            throw invalid("a chat request needs exactly one of 'messages' and 'prompt'");
-        }
-        if (r.messages() != null) {
-            if (r.messages().isEmpty()) throw invalid("'messages' is empty; give at least one message");
-            for (int i = 0; i < r.messages().size(); i++) {
-                ChatMessage m = r.messages().get(i);
-                if (m == null || !ROLES.contains(m.role())) {
-                    throw invalid("messages[" + i + "].role is " + (m == null ? "missing" : "'" + m.role() + "'")
-                            + "; allowed: system, user, assistant");
-                }
-                if (m.content() == null) throw invalid("messages[" + i + "].content is missing");
-            }
-        } else if (r.prompt().isEmpty()) {
-            throw invalid("'prompt' is empty");
-        }
-        if (r.maxTokens() < 1) throw invalid("max_tokens must be ≥ 1, got " + r.maxTokens());
-        if (r.temperature() < 0 || r.temperature() > 5) {
-            throw invalid("temperature must be between 0 and 5, got " + r.temperature());
-        }
-        if (r.topP() <= 0 || r.topP() > 1) throw invalid("top_p must be in (0, 1], got " + r.topP());
-        if (r.topK() < 0) throw invalid("top_k must be ≥ 0, got " + r.topK());
-        if (r.seed() != null && (r.seed() < 0 || r.seed() > 0xFFFF_FFFFL)) {
-            throw invalid("seed must be between 0 and 4294967295, got " + r.seed());
-        }
-        if (r.stop() != null) {
-            if (r.stop().size() > 16) throw invalid("at most 16 stop strings are allowed, got " + r.stop().size());
-            for (String s : r.stop()) if (s == null || s.isEmpty()) throw invalid("stop strings must not be empty");
-        }
-    }
-
-    private static JobFailure invalid(String message) {
-        return new JobFailure(ErrorCode.INVALID_REQUEST, message);
+        return new PreparedJob<>(job, request, ChatRequests.cacheMaterial(request, config.contextLength()),
+                ChatRequests.deterministic(request), request.streaming());
     }
 
     private void ensureOpen() throws JobFailure {
@@ -221,12 +158,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
     }
 
     private void checkFits(int promptTokens) throws JobFailure {
-        int limit = config.promptLimit();
-        if (promptTokens > limit) {
-            throw new JobFailure(ErrorCode.PROMPT_TOO_LONG, "prompt is " + promptTokens + " tokens but at most "
-                    + limit + " fit (context length " + config.contextLength()
-                    + " tokens, with room for at least one generated token)");
-        }
+        ChatRequests.checkFits(promptTokens, config.promptLimit(), config.contextLength());
     }
 
     /** The text given to the model: the chat template applied to the messages, or the raw prompt. */

@@ -1,6 +1,7 @@
 package io.xaichat.worker.config;
 
 import io.xaichat.worker.chat.ChatEngineConfig;
+import io.xaichat.worker.chat.ChatEngineKind;
 import io.xaichat.worker.cpu.CpuSet;
 import io.xaichat.worker.cpu.CpuTopology;
 import java.nio.file.Path;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /** Chat engine settings as flags with environment defaults. */
 public final class ChatOptions {
-    public static final String DEFAULT_MODEL = "chat/qwen2.5-1.5b-instruct-q4_k_m.gguf";
+    /** The manifest's default chat model (xaichat models pull chat): Qwen3-1.7B, which the llama-cpp engine runs. */
+    public static final String DEFAULT_MODEL = "chat/Qwen3-1.7B-Q4_K_M.gguf";
 
     @Option(names = "--chat-model", defaultValue = "${env:XAICHAT_CHAT_MODEL}",
             description = "GGUF model file. Env XAICHAT_CHAT_MODEL. Default: <models-dir>/" + DEFAULT_MODEL + ".")
@@ -42,13 +44,44 @@ public final class ChatOptions {
             description = "Longest prompt accepted; 0 = context − 1. Env XAICHAT_CHAT_MAX_PROMPT_TOKENS.")
     int maxPromptTokens;
 
+    @Option(names = "--chat-engine", defaultValue = "${env:XAICHAT_CHAT_ENGINE:-llama-cpp}",
+            description = "llama-cpp (a current llama.cpp through its C API, batched decoding) or java-llama-cpp "
+                    + "(java-llama.cpp 4.2.0, llama.cpp b4916, one job at a time). Env XAICHAT_CHAT_ENGINE. Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--chat-slots", defaultValue = "${env:XAICHAT_CHAT_SLOTS:-" + ChatEngineConfig.DEFAULT_SLOTS + "}",
+            description = "llama-cpp engine: chat jobs decoded together, each with its own context. "
+                    + "Env XAICHAT_CHAT_SLOTS. Default: ${DEFAULT-VALUE}.")
+    int slots;
+
+    @Option(names = "--llama-lib-dir", defaultValue = "${env:XAICHAT_LLAMA_LIB_DIR}",
+            description = "llama-cpp engine: directory of llama.cpp's libraries (libllama.v0.5.0.so, libggml*.so); "
+                    + "default: the copy bundled in the xaichat-llama-native jar. Env XAICHAT_LLAMA_LIB_DIR.")
+    Path libDir;
+
     public ChatEngineConfig toConfig(ModelsLocation models) {
         CpuSet pinned = parseCpus("--chat-cpus/XAICHAT_CHAT_CPUS", cpus);
         int n = threads > 0 ? threads
                 : pinned.isEmpty() ? CpuTopology.current().physicalCores() : CpuTopology.current().physicalCores(pinned);
+        ChatEngineKind kind;
+        try {
+            kind = ChatEngineKind.parse(engine);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--chat-engine/XAICHAT_CHAT_ENGINE: " + e.getMessage());
+        }
+        if (slots < 1 || slots > ChatEngineConfig.MAX_SLOTS) {
+            throw new ConfigException("--chat-slots/XAICHAT_CHAT_SLOTS must be between 1 and "
+                    + ChatEngineConfig.MAX_SLOTS + ", got " + slots);
+        }
+        // java-llama.cpp serves one job at a time whatever the slot setting.
+        int effectiveSlots = kind == ChatEngineKind.JAVA_LLAMA_CPP ? 1 : slots;
+        if (libDir != null && kind == ChatEngineKind.LLAMA_CPP && !java.nio.file.Files.isDirectory(libDir)) {
+            throw new ConfigException("--llama-lib-dir/XAICHAT_LLAMA_LIB_DIR: " + libDir.toAbsolutePath()
+                    + " is not a directory");
+        }
         try {
             return new ChatEngineConfig(models.resolve(model, DEFAULT_MODEL), blankToNull(modelId), n, pinned, context,
-                    batch, maxTokens, maxPromptTokens);
+                    batch, maxTokens, maxPromptTokens, kind, effectiveSlots, libDir);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

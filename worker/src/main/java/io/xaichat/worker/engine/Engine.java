@@ -37,7 +37,9 @@ public interface Engine<R> extends AutoCloseable {
     }
 
     /** How many run calls the engine serves at once; run may be called from this many threads concurrently. */
-    default int slots() { return 1; }
+    default int slots() {
+        return 1;
+    }
 
     /** How many inferences {@link #run} has performed since start (cache hits do not count). */
     long inferenceCount();

@@ -255,7 +255,7 @@ public final class JobProcessor {
         long queueMs = queue.queueMs();
         ResultEnvelope result = new ResultEnvelope(job.jobId(), ResultStatus.OK, job.kind(), out.output(), out.usage(),
                 new Timings(queueMs, computeMs, queueMs + computeMs), false, workerId, engine.modelId(),
-                out.finishReason(), null);
+                out.finishReason(), null, out.reasoningContent(), out.logprobs());
         listener.computed(engine.kind(), result);
         return result;
     }

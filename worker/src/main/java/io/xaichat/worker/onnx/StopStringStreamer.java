@@ -8,19 +8,19 @@ import java.util.function.Consumer;
  * bytes are not all generated yet) and any tail that could still become a stop string, and cuts the output at
  * the first stop string.
  */
-final class StopStringStreamer {
+public final class StopStringStreamer {
     private final List<String> stops;
     private final Consumer<String> out;
     private int emitted;
     private String finalText;
 
-    StopStringStreamer(List<String> stops, Consumer<String> out) {
+    public StopStringStreamer(List<String> stops, Consumer<String> out) {
         this.stops = stops;
         this.out = out;
     }
 
     /** Offers the text decoded so far; returns true when it contains a stop string (the output is then final). */
-    boolean update(String text) {
+    public boolean update(String text) {
         String stable = text;
         while (stable.endsWith("\uFFFD")) stable = stable.substring(0, stable.length() - 1);
         int stop = firstStop(stable);
@@ -33,7 +33,7 @@ final class StopStringStreamer {
     }
 
     /** Ends the stream with the complete text (end token or length): flushes everything held back. */
-    String finish(String text) {
+    public String finish(String text) {
         if (finalText != null) return finalText;
         int stop = firstStop(text);
         String result = stop >= 0 ? text.substring(0, stop) : text;

@@ -8,6 +8,7 @@ import io.xaichat.schema.JobKind;
 import io.xaichat.testkit.gguf.TinyGgufModels;
 import io.xaichat.worker.chat.ChatEngineConfig;
 import io.xaichat.worker.chat.LlamaChatEngine;
+import io.xaichat.worker.chat.LlamaCppChatEngine;
 import io.xaichat.worker.engine.ChunkSink;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,6 +72,29 @@ class ThreadAffinityTest {
             after.removeAll(before);
             // llama.cpp's server thread (and any OpenMP worker) was started while the loading thread was pinned.
             assertThat(after).as("native threads bound to CPU " + one).isNotEmpty();
+        }
+        assertThat(ThreadAffinity.ofCurrentThread()).isNotEqualTo(one).as("the test thread itself is not left pinned");
+    }
+
+    @Test
+    void theLlamaCppEnginesDecodeThreadComputesOnlyOnItsCpus() throws Exception {
+        CpuSet one = lastAllowedCpu();
+        ChatEngineConfig config = ChatEngineConfig.defaults(TinyGgufModels.qwen2(dir)).withThreads(1)
+                .withContextLength(256).withCpus(one).withSlots(2);
+        try (LlamaCppChatEngine engine = new LlamaCppChatEngine(config)) {
+            engine.run(engine.prepare(JobEnvelope.of("j", JobKind.CHAT, "r",
+                    ChatRequest.ofPrompt("hello").withMaxTokens(4))), ChunkSink.NONE);
+            // The decode thread calls llama_decode; ggml's worker threads are started by it and inherit its CPUs.
+            List<Long> decodeThreads = new ArrayList<>();
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    if (Files.readString(task.resolve("comm")).startsWith("chat-decode")) {
+                        decodeThreads.add(Long.parseLong(task.getFileName().toString()));
+                    }
+                }
+            }
+            assertThat(decodeThreads).hasSize(1);
+            assertThat(threadsBoundExactlyTo(one)).containsAll(decodeThreads);
         }
         assertThat(ThreadAffinity.ofCurrentThread()).isNotEqualTo(one).as("the test thread itself is not left pinned");
     }
