@@ -76,7 +76,7 @@ public final class CacheHitBench {
         String prefix = cluster.prefix("hits");
         WorkerConfig config = cluster.workerConfig("hits", prefix, 4, true, JobKind.CHAT).withThroughput(throughput);
         String jobTopic = config.topics().jobs(JobKind.CHAT);
-        String replyTopic = prefix + ".replies";
+        String replyTopic = prefix + ".replies.bench";
         cluster.createTopic(replyTopic, 1);
         try (KafkaProducer<String, byte[]> producer = PlainKafka.producer(cluster.bootstrapServers(), 5);
              KafkaConsumer<String, byte[]> results = PlainKafka.tail(cluster.bootstrapServers(), replyTopic, 1)) {
@@ -126,7 +126,7 @@ public final class CacheHitBench {
         String prefix = cluster.prefix("hitrtt");
         WorkerConfig config = cluster.workerConfig("hitrtt", prefix, 1, true, JobKind.CHAT);
         String jobTopic = config.topics().jobs(JobKind.CHAT);
-        String replyTopic = prefix + ".replies";
+        String replyTopic = prefix + ".replies.bench";
         String hopA = prefix + ".hop-a";
         String hopB = prefix + ".hop-b";
         for (String t : List.of(replyTopic, hopA, hopB)) cluster.createTopic(t, 1);

@@ -196,7 +196,7 @@ class ConcurrentWorkerFaultsTest {
         Setup(Path dir, String name, String firstWorker) throws Exception {
             workers = new ChildWorkers(dir, broker.bootstrapServers(), Names.unique(name));
             topics = new Topics(workers.prefix());
-            replyTopic = topics.prefix() + ".replies";
+            replyTopic = topics.prefix() + ".replies.test";
             kafka.createTopic(replyTopic, 1);
             first = workers.start(concurrent(workers, firstWorker, redis));
             first.awaitReady(ChildWorkers.READY);

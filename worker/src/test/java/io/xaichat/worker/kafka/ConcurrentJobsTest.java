@@ -76,7 +76,7 @@ class ConcurrentJobsTest {
             jedis.flushAll();
         }
         topics = new Topics(Names.unique("concurrent"));
-        replyTopic = topics.prefix() + ".replies";
+        replyTopic = topics.prefix() + ".replies.test";
         kafka.createTopic(replyTopic, 1);
         replies = new Replies(kafka.bootstrapServers(), replyTopic);
     }

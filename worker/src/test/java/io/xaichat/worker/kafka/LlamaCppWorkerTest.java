@@ -66,7 +66,7 @@ class LlamaCppWorkerTest {
     private void roundTrip(KafkaHandle kafka, RedisHandle redis, Path model, Function<ChatRequest, ChatRequest> tweak)
             throws Exception {
         Topics topics = new Topics(Names.unique("llamacpp"));
-        String replyTopic = topics.prefix() + ".replies";
+        String replyTopic = topics.prefix() + ".replies.test";
         kafka.createTopic(replyTopic, 1);
         try (LlamaCppChatEngine engine = TestWorkers.tinyLlamaCpp(model, 4);
              Worker worker = TestWorkers.start(TestWorkers.config(kafka.bootstrapServers(), redis.url(),
