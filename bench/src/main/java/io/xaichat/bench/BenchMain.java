@@ -2,6 +2,7 @@ package io.xaichat.bench;
 
 import io.xaichat.worker.chat.ChatEngineConfig;
 import io.xaichat.worker.chat.LlamaChatEngine;
+import io.xaichat.worker.chat.LlamaCppChatEngine;
 import io.xaichat.worker.gguf.GgufWriter.TensorType;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -141,10 +142,10 @@ public final class BenchMain {
             }
             if (sections.contains("4")) new ScalingBench(cluster, table, quick ? 4 : 12, quick ? 4 : 32, work).run(q4);
             if (sections.contains("10")) {
-                // The hook for the batched llama.cpp engine: pass its loader here once it exists.
+                // The batched llama.cpp engine with 4 slots: 4 jobs in flight decode in one llama_batch per step.
                 new ChatConcurrencyBench(cluster, table, 4, quick ? 8 : 32)
-                        .run(() -> new LlamaChatEngine(ChatEngineConfig.defaults(q4).withThreads(threads)
-                                .withContextLength(1024)), quick ? "tiny" : "Q4_0");
+                        .run(() -> new LlamaCppChatEngine(ChatEngineConfig.defaults(q4).withThreads(threads)
+                                .withContextLength(1024).withSlots(4)), quick ? "tiny" : "Q4_0");
             }
             if (sections.contains("5")) {
                 MemoryBench memory = new MemoryBench(cluster, table);

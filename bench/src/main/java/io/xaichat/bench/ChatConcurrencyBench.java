@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Figure 8: aggregate chat decode speed end to end through Kafka with {@code jobs} distinct chat jobs in flight at
+ * Figure 10: aggregate chat decode speed end to end through Kafka with {@code jobs} distinct chat jobs in flight at
  * once ({@code XAICHAT_CHAT_CONCURRENCY=jobs}) against one at a time, on the same engine and model. It pays off with
  * an engine that batches sequences ({@link Engine#slots()} &gt; 1, the batched llama.cpp engine); with a one-slot
  * engine the runtime serializes run calls, so the ratio shows only what several jobs in flight cost.

@@ -91,6 +91,11 @@ public final class WorkerMain implements Callable<Integer> {
     }
 
     private int serve(WorkerConfig config, WorkerMetrics metrics, WorkerReadiness readiness) throws InterruptedException {
+        // Handlers first: a SIGTERM while the engines load or the worker starts is then a clean stop right after
+        // start, not the JVM's default exit 143 before any handler exists.
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
         Worker running;
         try {
             List<Engine<?>> engines = loadEngines(config.kinds(), models, chat, vision, image, metrics::modelLoaded);
@@ -101,9 +106,6 @@ public final class WorkerMain implements Callable<Integer> {
         }
         if (config.redisUrl() != null) metrics.watchCache(running.cacheStatus());
         readiness.started(running);
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
         while (!stop.await(1, TimeUnit.SECONDS)) {
             if (!running.running()) {
                 log.error("a consumer loop stopped; shutting down so a supervisor can restart the worker");
