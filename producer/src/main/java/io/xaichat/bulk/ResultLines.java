@@ -81,8 +81,11 @@ public final class ResultLines {
         body.put("model", result.model());
         ObjectNode choice = body.putArray("choices").addObject();
         choice.put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", result.text());
-        choice.putNull("logprobs");
+        ObjectNode message = choice.putObject("message").put("role", "assistant").put("content", result.text());
+        // As OpenAI-compatible servers (llama-server, vLLM) return a thinking model's reasoning: beside the answer.
+        if (result.reasoningContent() != null) message.put("reasoning_content", result.reasoningContent());
+        if (result.logprobs() != null) choice.set("logprobs", result.logprobs());
+        else choice.putNull("logprobs");
         choice.put("finish_reason", result.finishReason() != null ? result.finishReason() : "stop");
         body.set("usage", usage(result.usage()));
         return body;

@@ -53,6 +53,28 @@ class ResultLinesTest {
     }
 
     @Test
+    void aThinkingModelsReasoningAndTheLogprobsGoWhereOpenAiCompatibleServersPutThem() {
+        BulkJob job = BulkJob.of(chatLine("r2", "hi"), "run1");
+        String logprobsJson = "{\"content\":[{\"token\":\"Hi\",\"logprob\":-0.25,\"bytes\":[72,105],"
+                + "\"top_logprobs\":[]}]}";
+        JsonNode logprobs = Json.read(logprobsJson.getBytes(java.nio.charset.StandardCharsets.UTF_8), JsonNode.class);
+        ResultEnvelope result = new ResultEnvelope(job.jobId(), ResultStatus.OK, JobKind.CHAT,
+                Json.MAPPER.getNodeFactory().textNode("Hi"), new Usage(5, 9), new Timings(1, 20, 21), false,
+                "worker-a", "qwen3-1.7b", "stop", null, "The user greets me.", logprobs);
+        JsonNode choice = ResultLines.answer(job, result, 1L).at("/response/body/choices/0");
+        assertThat(choice.at("/message/content").asText()).isEqualTo("Hi");
+        assertThat(choice.at("/message/reasoning_content").asText()).isEqualTo("The user greets me.");
+        assertThat(choice.get("logprobs")).isEqualTo(logprobs);
+
+        ResultEnvelope plain = new ResultEnvelope(job.jobId(), ResultStatus.OK, JobKind.CHAT,
+                Json.MAPPER.getNodeFactory().textNode("Hi"), new Usage(5, 1), new Timings(1, 20, 21), false,
+                "worker-a", "qwen3-1.7b", "stop", null);
+        JsonNode plainChoice = ResultLines.answer(job, plain, 1L).at("/response/body/choices/0");
+        assertThat(plainChoice.get("message").has("reasoning_content")).isFalse();
+        assertThat(plainChoice.get("logprobs").isNull()).isTrue();
+    }
+
+    @Test
     void imageAnswerCarriesThePngAsB64JsonAndItsParametersAsExtras() {
         ParsedLine.Request req = (ParsedLine.Request) parser.parse(1,
                 "{\"custom_id\":\"img\",\"kind\":\"image\",\"request\":{\"prompt\":\"a cat\"}}");

@@ -40,6 +40,7 @@ final class ChatJobMapper {
         }
         String requested = body.path("model").isTextual() ? body.get("model").asText() : null;
         if (hasImage(body.get("messages"))) {
+            UnsupportedFields.checkVision(body);
             String model = models.resolve(requested, JobKind.VISION);
             return new ChatJob(JobKind.VISION, vision(body, stream), model, served(model, JobKind.VISION), stream, includeUsage);
         }

@@ -8,8 +8,10 @@ import io.xaichat.schema.JobEnvelope;
  *   <li>reply topic: {@code <prefix>.replies.<tenant>.gw-<gatewayId>} — inside the {@code <prefix>.replies.*}
  *       allow-list, and a per-tenant prefix ({@code <prefix>.replies.<tenant>.}) an ACL can grant;</li>
  *   <li>Redis keys: {@code xaichat:gw:<tenant>:...} for files and batches;</li>
- *   <li>result cache: the job's {@code cache_scope} — TODO(issue 14): once JobEnvelope carries {@code cache_scope},
- *       set it to the tenant in {@link #scope}; until then tenants share cache entries of identical requests.</li>
+ *   <li>result cache: the worker scopes cache hits by the tenant segment of the reply topic
+ *       ({@code XAICHAT_CACHE_SCOPE=tenant}, its default), so tenants never see each other's hits; an operator who
+ *       sets {@code shared} on the workers chose to share them, so the gateway adds no {@code cache_scope} of its
+ *       own.</li>
  * </ul>
  */
 public final class TenantScope {
@@ -25,8 +27,8 @@ public final class TenantScope {
         return "xaichat:gw:" + tenant + ":";
     }
 
-    /** A job as this tenant submits it. */
+    /** A job as this tenant submits it: its scope is carried by the reply topic the tenant's client sets. */
     public static JobEnvelope scope(JobEnvelope job, String tenant) {
-        return job; // TODO(issue 14): job.withCacheScope(tenant)
+        return job;
     }
 }

@@ -34,8 +34,8 @@ class ChatJobMapperTest {
         assertThat(job.stream()).isTrue();
         assertThat(job.includeUsage()).isTrue();
         assertThat(job.request().toString()).isEqualTo("{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief\"},"
-                + "{\"role\":\"user\",\"content\":\"Hi there\"}],\"max_tokens\":7,\"temperature\":0.2,\"seed\":9,"
-                + "\"stop\":[\"END\"],\"stream\":true}");
+                + "{\"role\":\"user\",\"content\":\"Hi there\"}],\"max_tokens\":7,\"temperature\":0.2,"
+                + "\"stop\":[\"END\"],\"seed\":9,\"top_p\":1,\"top_k\":0,\"stream\":true}"); // OpenAI's top_p default, no top-k
     }
 
     @Test
@@ -54,10 +54,13 @@ class ChatJobMapperTest {
     @Test
     void refusesWhatItCannotHonourWithTheParameterNamed() {
         assertRefused("{'model':'qwen','messages':[{'role':'user','content':'x'}],'tools':[{'type':'function'}]}", "tools");
-        assertRefused("{'model':'qwen','messages':[{'role':'user','content':'x'}],'presence_penalty':0.5}", "presence_penalty");
-        assertRefused("{'model':'qwen','messages':[{'role':'user','content':'x'}],'response_format':{'type':'json_object'}}",
-                "response_format");
-        assertRefused("{'model':'qwen','messages':[{'role':'user','content':'x'}],'logprobs':true}", "logprobs");
+        String image = "{'type':'image_url','image_url':{'url':'data:image/png;base64," + PNG + "'}}";
+        assertRefused("{'model':'qwen-vl','messages':[{'role':'user','content':[{'type':'text','text':'q'}," + image
+                + "]}],'presence_penalty':0.5}", "presence_penalty");
+        assertRefused("{'model':'qwen-vl','messages':[{'role':'user','content':[{'type':'text','text':'q'}," + image
+                + "]}],'response_format':{'type':'json_object'}}", "response_format");
+        assertRefused("{'model':'qwen-vl','messages':[{'role':'user','content':[{'type':'text','text':'q'}," + image
+                + "]}],'logprobs':true}", "logprobs");
         assertRefused("{'model':'qwen','messages':[{'role':'user','content':'x'}],'n':2}", "n");
         assertRefused("{'model':'qwen-vl','messages':[{'role':'user','content':[{'type':'text','text':'q'},"
                 + "{'type':'image_url','image_url':{'url':'https://example.invalid/cat.png'}}]}]}", "messages[0].content[1].image_url");
@@ -65,6 +68,20 @@ class ChatJobMapperTest {
                 + "{'type':'image_url','image_url':{'url':'data:image/png;base64," + PNG + "'}}]}]}", "model");
         assertThatThrownBy(() -> mapper.map(body("{'model':'qwen','messages':[{'role':'tool','content':'x'}]}")))
                 .isInstanceOf(ApiError.class).hasMessageContaining("role 'tool'");
+    }
+
+    @Test
+    void chatRequestsGetTheEngineOptionsMappedFromOpenAiFields() throws Exception {
+        ChatJob job = mapper.map(body("{'model':'qwen','messages':[{'role':'user','content':'x'}],"
+                + "'presence_penalty':0.5,'frequency_penalty':-0.25,'logit_bias':{'42':-100},'logprobs':true,"
+                + "'top_logprobs':3,'response_format':{'type':'json_object'}}"));
+        JsonNode r = job.request();
+        assertThat(r.get("presence_penalty").asDouble()).isEqualTo(0.5);
+        assertThat(r.get("frequency_penalty").asDouble()).isEqualTo(-0.25);
+        assertThat(r.at("/logit_bias/42").asDouble()).isEqualTo(-100);
+        assertThat(r.get("logprobs").asBoolean()).isTrue();
+        assertThat(r.get("top_logprobs").asInt()).isEqualTo(3);
+        assertThat(r.at("/response_format/type").asText()).isEqualTo("json_object");
     }
 
     @Test

@@ -36,7 +36,12 @@ public final class CacheScope {
 
     /** The scope a job's cache key is bound to; null for the unscoped cache. */
     public String of(JobEnvelope job) {
-        String tenant = mode == CacheScopeMode.TENANT ? tenant(job.replyTo()) : null;
+        return of(job, job.replyTo());
+    }
+
+    /** As {@link #of(JobEnvelope)} for a job answered on {@code replyTopic} (its header's or its body's). */
+    public String of(JobEnvelope job, String replyTopic) {
+        String tenant = mode == CacheScopeMode.TENANT ? tenant(replyTopic) : null;
         String own = job.cacheScope();
         if (tenant == null && own == null) return null;
         return (tenant == null ? "" : "tenant:" + tenant) + (own == null ? "" : "/scope:" + own);

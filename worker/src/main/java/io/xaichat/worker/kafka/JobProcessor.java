@@ -119,7 +119,7 @@ public final class JobProcessor {
         try {
             PreparedJob<?> prepared = engine.prepare(job);
             CacheKey key = cache == null || !CachedCompute.readsCache(job.cache(), prepared.deterministic()) ? null
-                    : cacheKey(prepared);
+                    : cacheKey(prepared, address);
             return new Intake(record, queue, nanos, decoded, address, prepared, null, key, false);
         } catch (JobFailure f) {
             return new Intake(record, queue, nanos, decoded, address, null, f, null, false);
@@ -190,9 +190,10 @@ public final class JobProcessor {
         });
     }
 
-    private CacheKey cacheKey(PreparedJob<?> prepared) {
+    // Scoped by the topic the answer really goes to: a Spring client names it only in kafka_replyTopic.
+    private CacheKey cacheKey(PreparedJob<?> prepared, ReplyAddress address) {
         return CacheKey.of(engine.kind(), engine.modelId(), engine.modelDigest(), prepared.cacheMaterial(),
-                safeguards.cacheScope().of(prepared.envelope()));
+                safeguards.cacheScope().of(prepared.envelope(), address.topic()));
     }
 
     private static boolean expired(JobEnvelope job, Instant now) {
@@ -215,7 +216,7 @@ public final class JobProcessor {
         CachedCompute.Computation compute = () -> compute(engine, prepared, sink, queue);
         CachedCompute.Outcome outcome = cache == null
                 ? new CachedCompute.Outcome(compute.compute(), false)
-                : cache.fetchOrCompute(key != null ? key : cacheKey(prepared), job.cache(), prepared.deterministic(),
+                : cache.fetchOrCompute(key != null ? key : cacheKey(prepared, address), job.cache(), prepared.deterministic(),
                         compute);
         listener.cacheOutcome(engine.kind(), cache == null ? null : outcome.fromCache());
         ResultEnvelope result = outcome.result();

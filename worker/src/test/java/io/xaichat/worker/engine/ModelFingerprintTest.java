@@ -69,7 +69,10 @@ class ModelFingerprintTest {
         Path a = Files.writeString(dir.resolve("a.onnx"), "abc");
         Path b = Files.writeString(dir.resolve("b.onnx"), "def");
         String both = ModelFingerprint.of(List.of(a, b));
+        java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(b);
         Files.writeString(b, "deg");
+        // A replaced model file has a new mtime; a rewrite within the filesystem's clock tick would not show one.
+        Files.setLastModifiedTime(b, java.nio.file.attribute.FileTime.fromMillis(before.toMillis() + 2000));
 
         assertThat(both).matches("[0-9a-f]{64}");
         assertThat(ModelFingerprint.of(List.of(a, b))).isNotEqualTo(both);
