@@ -5,7 +5,7 @@ import io.xaichat.schema.Topics;
 import io.xaichat.testkit.gguf.TinyGgufModels;
 import io.xaichat.worker.Worker;
 import io.xaichat.worker.chat.ChatEngineConfig;
-import io.xaichat.worker.chat.LlamaChatEngine;
+import io.xaichat.worker.chat.LlamaCppChatEngine;
 import io.xaichat.worker.config.WorkerConfig;
 import io.xaichat.worker.kafka.JobListener;
 import java.net.URI;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Real chat workers (the worker runtime with the llama.cpp engine on a tiny random-weight GGUF) in one group. */
+/** Real chat workers (the worker runtime with the llama-cpp engine on a tiny random-weight GGUF) in one group. */
 final class ChatWorkers implements AutoCloseable {
     static final int PARTITIONS = 4;
 
@@ -32,7 +32,8 @@ final class ChatWorkers implements AutoCloseable {
                         Set.of(JobKind.CHAT), PARTITIONS, (short) 1, "classic", Duration.ofMinutes(5),
                         redisUrl == null ? null : URI.create(redisUrl), Duration.ofHours(1), Duration.ofSeconds(30),
                         16 << 20, 4096, 1, Duration.ofSeconds(5), true);
-                LlamaChatEngine engine = new LlamaChatEngine(ChatEngineConfig.defaults(model).withThreads(1)
+                // The default engine: it serves every request option the golden OpenAI file maps.
+                LlamaCppChatEngine engine = new LlamaCppChatEngine(ChatEngineConfig.defaults(model).withThreads(1)
                         .withContextLength(256).withDefaultMaxTokens(8));
                 all.workers.add(new Worker(config, List.of(engine), JobListener.NONE).start());
             }
