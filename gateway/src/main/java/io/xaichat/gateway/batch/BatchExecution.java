@@ -156,7 +156,7 @@ final class BatchExecution {
         try {
             // The runner's output and errors files are not used: the sink keeps the lines in Redis.
             BulkOptions options = new BulkOptions(file, file.resolveSibling(file.getFileName() + ".unused"), null,
-                    window, timeout, false, false, null);
+                    window, timeout, false, false, null).withModelMap(validator.modelMap());
             ResumeState resume = new ResumeState(store.settledKeys(ref), 0, 0);
             log.info("batch {}: running, {} line(s) already settled", ref, resume.answered().size());
             BulkSummary summary = new BulkRunner(clients.client(ref.tenant()), options, BulkProgress.NONE)

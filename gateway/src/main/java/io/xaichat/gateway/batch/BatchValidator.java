@@ -86,4 +86,9 @@ final class BatchValidator {
         }
         return new Outcome(total, errors);
     }
+
+    /** How batch lines' body.model resolve: as an HTTP request's model does. */
+    Map<String, String> modelMap() {
+        return models.modelMap(JobKind.CHAT);
+    }
 }

@@ -106,6 +106,22 @@ public final class ModelCatalog {
                 + " model is served here; served models: " + names());
     }
 
+    /**
+     * Every name a request of {@code kind} may use (the served id, {@code default}, aliases of either) → the served
+     * id: the bulk runner's {@code --model-map} for batch lines, so they resolve as HTTP requests do.
+     */
+    public Map<String, String> modelMap(JobKind kind) {
+        String id = served.get(kind);
+        if (id == null) return Map.of();
+        Map<String, String> map = new java.util.HashMap<>();
+        map.put(DEFAULT, id);
+        map.put(id, id);
+        aliases.forEach((alias, target) -> {
+            if (target.equals(DEFAULT) || target.equals(id)) map.put(alias, id);
+        });
+        return map;
+    }
+
     /** Every name a request may use. */
     public List<String> names() {
         List<String> names = new ArrayList<>(served.values());
