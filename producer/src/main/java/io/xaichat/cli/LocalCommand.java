@@ -1,5 +1,7 @@
 package io.xaichat.cli;
 
+import io.xaichat.schema.JobKind;
+import io.xaichat.models.ModelManifest;
 import io.xaichat.local.LocalServices;
 import io.xaichat.worker.Worker;
 import io.xaichat.worker.WorkerMain;
@@ -84,6 +86,10 @@ public final class LocalCommand implements Runnable {
         if (synthetic) chat.model(syntheticModel(status));
         List<Engine<?>> engines = WorkerMain.loadEngines(worker.enabledKinds(), models, chat, vision, image,
                 (engine, took) -> {});
+        if (synthetic) {
+            syntheticModelId = engines.stream().filter(e -> e.kind() == JobKind.CHAT).map(Engine::modelId)
+                    .findFirst().orElse(null);
+        }
         try {
             return new LocalServices(blank(System.getenv("KAFKA_BOOTSTRAP_SERVERS")), blank(System.getenv("REDIS_URL")),
                     kafkaPort, redisPort, dataDir,
@@ -94,6 +100,29 @@ public final class LocalCommand implements Runnable {
             engines.forEach(Engine::close);
             throw e;
         }
+    }
+
+    /** The chat model id of the --synthetic stand-in, once loaded. */
+    private String syntheticModelId;
+
+    /**
+     * With --synthetic the generated model stands in for every chat model: the manifest's names (ids, aliases) and
+     * any other name map to it, unless the user mapped a name explicitly, so a real batch file runs unchanged.
+     */
+    private void standIn(java.util.Map<String, String> modelMap, PrintWriter status) {
+        java.util.Map<String, String> own = java.util.Map.copyOf(modelMap);
+        try {
+            for (io.xaichat.models.ModelSpec m : ModelManifest.load(null).models()) {
+                if (m.kind() != JobKind.CHAT) continue;
+                modelMap.putIfAbsent(m.id(), syntheticModelId);
+                modelMap.putIfAbsent(m.workerModelId(), syntheticModelId);
+                for (String alias : m.aliases()) modelMap.putIfAbsent(alias, syntheticModelId);
+            }
+        } catch (RuntimeException e) {
+            // no packaged manifest: the wildcard below still maps every name
+        }
+        modelMap.putIfAbsent("*", syntheticModelId); // what --model-map calls every other name
+        if (own.isEmpty()) status.println("local: --synthetic: every chat model name maps to " + syntheticModelId);
     }
 
     private Path syntheticModel(PrintWriter status) {
@@ -156,6 +185,9 @@ public final class LocalCommand implements Runnable {
                         command.worker.kafkaConfig());
             }
             if (target instanceof LocalWorkerCommand w) w.services = services;
+            if (target instanceof BulkCommand bulk && command.syntheticModelId != null) {
+                command.standIn(bulk.modelMap, status);
+            }
             if (target instanceof LocalServicesAware aware) aware.useLocal(services, command.worker.kafkaConfig());
             return new CommandLine.RunLast().execute(parsed);
         } catch (ConfigException e) {

@@ -49,6 +49,23 @@ class LocalCommandTest {
         return cli.execute(args.toArray(String[]::new));
     }
 
+    /** The README's main command: the example file names real models, which the --synthetic model stands in for. */
+    @Test
+    void theReadmeCommandAnswersEveryLineOfTheExampleFileWithTheSyntheticModel() throws Exception {
+        Path output = dir.resolve("readme-out.jsonl");
+        Path errors = dir.resolve("readme-errors.jsonl");
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = run(out, err, List.of("local", "--synthetic", "--models-dir", dir.resolve("models").toString(),
+                "bulk", "../examples/prompts.jsonl", "--out", output.toString(), "--errors", errors.toString(),
+                "--no-progress"));
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("every chat model name maps to synthetic-qwen2-tiny");
+        assertThat(Files.readAllLines(output)).hasSize(20);
+        assertThat(Files.exists(errors) ? Files.readAllLines(errors) : List.of()).as("errors file").isEmpty();
+        assertThat(out.toString()).contains("succeeded 20").contains("invalid 0");
+    }
+
     @Test
     void localBulkRunsEveryLineThroughAnEmbeddedBrokerRedisAndWorker() throws Exception {
         Path input = dir.resolve("in.jsonl");
