@@ -3,7 +3,6 @@ package io.xaichat.bulk;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xaichat.client.XaiChatClient;
 import io.xaichat.schema.ErrorCode;
-import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.ResultEnvelope;
 import io.xaichat.schema.SchemaValidator;
 import io.xaichat.client.JobTimeoutException;
@@ -25,7 +24,6 @@ import io.xaichat.client.WorkerAdverts;
 import io.xaichat.models.ModelManifest;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 
 /**
  * Offline bulk generation: reads a JSON Lines file of requests, keeps at most {@code window} jobs in flight on the
@@ -59,18 +57,11 @@ public final class BulkRunner {
     private final AtomicLong completionTokens = new AtomicLong();
     private final AtomicReference<UncheckedIOException> writeFailure = new AtomicReference<>();
     private long lines;
-    private UnaryOperator<JobEnvelope> jobDecorator = UnaryOperator.identity();
 
     public BulkRunner(XaiChatClient client, BulkOptions options, BulkProgress progress) {
         this.client = client;
         this.options = options;
         this.progress = progress;
-    }
-
-    /** Applies {@code decorator} to every job before it is submitted (e.g. to scope its cache to a tenant). */
-    public BulkRunner withJobDecorator(UnaryOperator<JobEnvelope> decorator) {
-        this.jobDecorator = decorator;
-        return this;
     }
 
     /**
@@ -167,7 +158,7 @@ public final class BulkRunner {
     private void submit(BulkJob job, InFlightWindow window, BulkSink sink) {
         Duration timeout = options.timeout() != null ? options.timeout() : client.config().timeout(job.request().kind());
         try {
-            client.submit(jobDecorator.apply(job.envelope(clock.instant())), null, timeout)
+            client.submit(job.envelope(clock.instant()), null, timeout)
                     .whenComplete((result, error) -> {
                         try {
                             settle(job, result, error, sink);

@@ -9,7 +9,6 @@ import io.xaichat.bulk.ResumeState;
 import io.xaichat.gateway.files.FileStore;
 import io.xaichat.gateway.metrics.GatewayMetrics;
 import io.xaichat.gateway.tenant.TenantClients;
-import io.xaichat.gateway.tenant.TenantScope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,7 +159,6 @@ final class BatchExecution {
             ResumeState resume = new ResumeState(store.settledKeys(ref), 0, 0);
             log.info("batch {}: running, {} line(s) already settled", ref, resume.answered().size());
             BulkSummary summary = new BulkRunner(clients.client(ref.tenant()), options, BulkProgress.NONE)
-                    .withJobDecorator(job -> TenantScope.scope(job, ref.tenant()))
                     .runTo(resume, sink);
             if (summary.interrupted()) return stop == Stop.NONE ? Stop.SHUTDOWN : stop;
             return stop == Stop.NONE ? Stop.NONE : stop;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.xaichat.client.JobTimeoutException;
 import io.xaichat.gateway.http.ApiError;
 import io.xaichat.gateway.tenant.TenantClients;
-import io.xaichat.gateway.tenant.TenantScope;
 import io.xaichat.schema.CachePolicy;
 import io.xaichat.schema.ErrorCode;
 import io.xaichat.schema.JobEnvelope;
@@ -39,7 +38,7 @@ public final class JobRunner {
         JobEnvelope job = new JobEnvelope(JobEnvelope.SCHEMA_VERSION, jobId, kind, null, null, null, model,
                 CachePolicy.AUTO, request);
         try {
-            return clients.client(tenant).submit(TenantScope.scope(job, tenant), onChunk, timeout);
+            return clients.client(tenant).submit(job, onChunk, timeout);
         } catch (RuntimeException e) {
             throw unavailable(e);
         }

@@ -1,7 +1,5 @@
 package io.xaichat.gateway.tenant;
 
-import io.xaichat.schema.JobEnvelope;
-
 /**
  * What a tenant's requests are scoped by, in one place so it can follow the security work (issue 14):
  * <ul>
@@ -25,10 +23,5 @@ public final class TenantScope {
     /** Prefix of the tenant's keys in Redis. */
     public static String redisPrefix(String tenant) {
         return "xaichat:gw:" + tenant + ":";
-    }
-
-    /** A job as this tenant submits it: its scope is carried by the reply topic the tenant's client sets. */
-    public static JobEnvelope scope(JobEnvelope job, String tenant) {
-        return job;
     }
 }
