@@ -54,8 +54,8 @@ class ModelManifestTest {
         assertThat(chat.files()).singleElement().satisfies(f -> {
             assertThat(f.url().getPath()).isEqualTo("/unsloth/Qwen3-1.7B-GGUF/resolve/main/Qwen3-1.7B-Q4_K_M.gguf");
             assertThat(f.path()).isEqualTo("chat/Qwen3-1.7B-Q4_K_M.gguf");
-            // No publisher-listed digest was found: downloaded as UNVERIFIED.
-            assertThat(f.sha256()).isNull();
+            assertThat(f.size()).isEqualTo(1107409472L);
+            assertThat(f.sha256()).isEqualTo("b139949c5bd74937ad8ed8c8cf3d9ffb1e99c866c823204dc42c0d91fa181897");
         });
         ModelSpec qwen25 = manifest.select(JobKind.CHAT, "qwen2.5-1.5b-instruct:q4_k_m");
         assertThat(qwen25.isDefault()).isFalse();
