@@ -250,17 +250,20 @@ class ModelsPullCommandTest {
     }
 
     @Test
-    void pullChatWithThePackagedManifestFetchesQwen3ByItsPublishedPath() throws IOException {
+    void pullChatWithThePackagedManifestFetchesQwen3ByItsPublishedPathAndChecksItsDigest() throws IOException {
         // A stand-in for the real file: the server answers only the path the packaged manifest names.
         server.serve("/unsloth/Qwen3-1.7B-GGUF/resolve/main/Qwen3-1.7B-Q4_K_M.gguf", weights);
 
         CliRun run = xaichat("models", "pull", "chat", "--no-progress", "--models-dir", modelsDir.toString(),
                 "--base-url", server.base().toString());
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("chat qwen3-1.7b:q4_k_m").contains("fetched  chat/Qwen3-1.7B-Q4_K_M.gguf")
-                .contains("UNVERIFIED").contains("1 of 1 files ready");
-        assertThat(Files.readAllBytes(modelsDir.resolve("chat/Qwen3-1.7B-Q4_K_M.gguf"))).isEqualTo(weights);
+        // The packaged size and digest are the real file's, so the stand-in is fetched from the published path and
+        // then refused: the default model is never installed unchecked.
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).contains("chat qwen3-1.7b:q4_k_m");
+        assertThat(run.err()).contains("FAILED   chat/Qwen3-1.7B-Q4_K_M.gguf")
+                .contains("/unsloth/Qwen3-1.7B-GGUF/resolve/main/Qwen3-1.7B-Q4_K_M.gguf");
+        assertThat(modelsDir.resolve("chat/Qwen3-1.7B-Q4_K_M.gguf")).doesNotExist();
     }
 
     @Test
