@@ -102,7 +102,7 @@ class DeploymentFilesTest {
             // The gateway's own settings are checked against its options by the gateway module (GatewayOptionsTest).
             if (name.equals("gateway")) env.keySet().removeIf(n -> n.startsWith("XAICHAT_GATEWAY_"));
             assertThat(unread(env.keySet())).as("settings of service %s the worker does not read", name).isEmpty();
-            if (service.has("build")) parseAsTheWorkerDoes(name, env);
+            if (runsTheWorker(service)) parseAsTheWorkerDoes(name, env);
         });
     }
 
@@ -135,7 +135,7 @@ class DeploymentFilesTest {
 
         for (var e : workerImageServices().entrySet()) {
             JsonNode service = e.getValue();
-            if (!service.has("build")) continue;
+            if (!runsTheWorker(service)) continue;
             assertThat(env(service.path("environment"))).containsEntry("XAICHAT_METRICS_PORT", Integer.toString(port));
             assertThat(service.path("healthcheck").path("test").toString()).contains("127.0.0.1:" + port + "/readyz");
             // Scalable: no fixed name, no host port.
@@ -202,7 +202,7 @@ class DeploymentFilesTest {
                         .anyMatch(p -> p.equals(relative) || p.startsWith(relative.isEmpty() ? "" : relative + "/"));
             }
             // Workers only read models; the download service writes them.
-            if (service.has("build")) assertThat(volumes).contains("./models:" + MODELS_MOUNT + ":ro");
+            if (runsTheWorker(service)) assertThat(volumes).contains("./models:" + MODELS_MOUNT + ":ro");
         }
         // Unset in the worker services, the chat model's default under the models directory is a manifest file too.
         assertThat(manifestPaths).contains(ChatOptions.DEFAULT_MODEL);
@@ -212,14 +212,14 @@ class DeploymentFilesTest {
     void theImageAndTheUnitRunWhatTheBuildProduces() throws IOException {
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
         String unit = Files.readString(ROOT.resolve("deploy/systemd/xaichat-worker.service"));
-        String pom = Files.readString(ROOT.resolve("producer/pom.xml"));
-        // The producer's runnable jar and its lib/ (the worker and every dependency) serve the worker and the CLI.
-        assertThat(pom).contains("<finalName>xaichat</finalName>").contains("copy-dependencies")
+        String pom = Files.readString(ROOT.resolve("worker/pom.xml"));
+        // The worker module's jar and its lib/ (the worker's runtime dependencies only) are what the image runs.
+        assertThat(pom).contains("<finalName>xaichat-worker</finalName>").contains("copy-dependencies")
                 .contains("${project.build.directory}/lib");
-        assertThat(dockerfile).contains("producer/target/xaichat.jar").contains("producer/target/lib/")
-                .contains("-cp '/app/xaichat.jar:/app/lib/*' io.xaichat.worker.WorkerMain")
+        assertThat(dockerfile).contains("worker/target/xaichat-worker.jar").contains("worker/target/lib/")
+                .contains("-cp '/app/xaichat-worker.jar:/app/lib/*' io.xaichat.worker.WorkerMain")
                 .contains("libgomp1").containsPattern("(?m)^USER ").containsPattern("(?m)^FROM eclipse-temurin:17-jre");
-        assertThat(unit).contains("-cp /opt/xaichat/xaichat.jar:/opt/xaichat/lib/* io.xaichat.worker.WorkerMain");
+        assertThat(unit).contains("-cp /opt/xaichat/xaichat-worker.jar:/opt/xaichat/lib/* io.xaichat.worker.WorkerMain");
         // The launch scripts in the repository use the same JVM options variable.
         assertThat(Files.readString(ROOT.resolve("xaichat-worker"))).contains("XAICHAT_JAVA_OPTS")
                 .contains("io.xaichat.worker.WorkerMain");
@@ -261,9 +261,14 @@ class DeploymentFilesTest {
         for (Iterator<Map.Entry<String, JsonNode>> it = compose.path("services").fields(); it.hasNext(); ) {
             var e = it.next();
             JsonNode s = e.getValue();
-            if (s.has("build") || s.path("image").asText().startsWith("xaichat-worker")) services.put(e.getKey(), s);
+            if (s.path("image").asText().startsWith("xaichat-")) services.put(e.getKey(), s);
         }
         return services;
+    }
+
+    /** The worker image's services (the CLI image's run bulk, models pull and the gateway). */
+    private static boolean runsTheWorker(JsonNode service) {
+        return service.path("image").asText().startsWith("xaichat-worker");
     }
 
     private static Map<String, String> env(JsonNode environment) {

@@ -129,14 +129,14 @@ class BulkEndToEndTest {
         Path output = dir.resolve("golden-out.jsonl");
         Path errors = dir.resolve("golden-errors.jsonl");
         Map<String, JsonNode> expected = new HashMap<>();
-        for (String line : Files.readAllLines(Path.of("src/test/resources/bulk/openai-golden.expected.jsonl"))) {
+        for (String line : Files.readAllLines(Path.of("../client/src/test/resources/bulk/openai-golden.expected.jsonl"))) {
             JsonNode n = Json.tree(line.getBytes(StandardCharsets.UTF_8));
             expected.put(n.get("custom_id").asText(), n);
         }
         BulkSummary summary;
         try (ChatWorkers workers = ChatWorkers.start(1, kafka.bootstrapServers(), prefix, null, dir);
              XaiChatClient client = XaiChatClient.start(config(kafka, prefix))) {
-            BulkOptions options = BulkOptions.of(Path.of("src/test/resources/bulk/openai-golden.jsonl"), output)
+            BulkOptions options = BulkOptions.of(Path.of("../client/src/test/resources/bulk/openai-golden.jsonl"), output)
                     .withErrors(errors).withWindow(8).withTimeout(Duration.ofMinutes(3))
                     .withModelMap(Map.of("gpt-4o-mini", "tiny-qwen2-f16"));
             summary = new BulkRunner(client, options, BulkProgress.NONE).run();
