@@ -127,7 +127,7 @@ class QwenVlEngineTest {
         assertFailure(request("q", -1.0, null), ErrorCode.INVALID_REQUEST, "temperature");
     }
 
-    private static void assertFailure(ObjectNode request, String code, String message) {
+    private static void assertFailure(ObjectNode request, ErrorCode code, String message) {
         assertThatThrownBy(() -> engine.prepare(job(request))).isInstanceOf(JobFailure.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((JobFailure) e).code()).isEqualTo(code));
