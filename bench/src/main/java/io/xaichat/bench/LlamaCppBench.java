@@ -135,7 +135,7 @@ public final class LlamaCppBench {
         return ChatRequest.ofPrompt(Jobs.PROMPT).withTemperature(0).withMaxTokens(tokens);
     }
 
-    private static Run engine(Engine<ChatRequest> engine, int tokens) throws JobFailure {
+    private static <P> Run engine(Engine<P> engine, int tokens) throws JobFailure {
         var prepared = engine.prepare(Jobs.job(request(tokens), CachePolicy.BYPASS));
         long start = System.nanoTime();
         var out = engine.run(prepared, ChunkSink.NONE);

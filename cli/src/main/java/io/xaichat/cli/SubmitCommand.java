@@ -134,7 +134,7 @@ public final class SubmitCommand implements Callable<Integer>, KafkaCommand {
         checkAgainstSchema(job);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        Duration budget = timeout != null ? timeout : io.xaichat.client.ClientConfig.DEFAULT_TIMEOUTS.get(kind);
+        Duration budget = timeout != null ? timeout : kind.defaultTimeout();
         StreamPrinter printer = new StreamPrinter(stdout, stderr);
         ResultEnvelope result;
         try (XaiChatClient client = XaiChatClient.start(connection.clientConfig(timeout),
@@ -143,18 +143,18 @@ public final class SubmitCommand implements Callable<Integer>, KafkaCommand {
             if (left.toMillis() < 1) throw new JobTimeoutException(job.jobId(), budget, client.replyTopic());
             result = client.submit(job, stream ? printer : null, left).join();
         } catch (BrokerUnavailableException e) {
-            return fail(job, "broker_unreachable", e.getMessage(), EXIT_NO_BROKER);
+            return fail(job, ErrorCode.BROKER_UNREACHABLE, e.getMessage(), EXIT_NO_BROKER);
         } catch (JobTimeoutException e) {
             return timedOut(job, budget);
         } catch (CompletionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof JobTimeoutException) return timedOut(job, budget);
             if (cause instanceof BrokerUnavailableException || cause.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                return fail(job, "broker_unreachable", cause.getMessage(), EXIT_NO_BROKER);
+                return fail(job, ErrorCode.BROKER_UNREACHABLE, cause.getMessage(), EXIT_NO_BROKER);
             }
-            return fail(job, "submit_failed", message(cause), EXIT_JOB_FAILED);
+            return fail(job, ErrorCode.SUBMIT_FAILED, message(cause), EXIT_JOB_FAILED);
         } catch (RuntimeException e) {
-            return fail(job, "submit_failed", message(e), EXIT_JOB_FAILED);
+            return fail(job, ErrorCode.SUBMIT_FAILED, message(e), EXIT_JOB_FAILED);
         }
         return print(result, printer, stdout, stderr);
     }
@@ -165,7 +165,7 @@ public final class SubmitCommand implements Callable<Integer>, KafkaCommand {
     }
 
     /** Reports a job that got no result: one line on stderr, and with --json the error object on stdout. */
-    private int fail(JobEnvelope job, String code, String message, int exit) {
+    private int fail(JobEnvelope job, ErrorCode code, String message, int exit) {
         if (json) {
             ResultEnvelope error = ResultEnvelope.error(job.jobId(), kind, null, code, message);
             spec.commandLine().getOut().println(Json.toString(error));
@@ -230,7 +230,7 @@ public final class SubmitCommand implements Callable<Integer>, KafkaCommand {
         }
         stdout.flush();
         if (result.ok()) return EXIT_OK;
-        String code = result.error() != null ? result.error().code() : result.status().wireName();
+        String code = result.error() != null ? result.error().code().wire() : result.status().wireName();
         String message = result.error() != null ? result.error().message() : "";
         // "error: engine_failure: ..." or "expired: deadline_expired: ...": the status once, then the code.
         stderr.println(result.status().wireName() + ": " + code + ": " + message);

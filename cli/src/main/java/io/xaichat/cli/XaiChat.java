@@ -35,7 +35,7 @@ public final class XaiChat implements Runnable {
                     // A script asked for JSON: it gets a JSON error object on stdout too.
                     if (e.getCommandLine().getCommand() instanceof SubmitCommand && java.util.List.of(args).contains("--json")) {
                         e.getCommandLine().getOut().println(io.xaichat.schema.Json.toString(
-                                io.xaichat.schema.ResultEnvelope.error(null, null, null, "usage", e.getMessage())));
+                                io.xaichat.schema.ResultEnvelope.error(null, null, null, io.xaichat.schema.ErrorCode.USAGE, e.getMessage())));
                         e.getCommandLine().getOut().flush();
                     }
                     return usage.handleParseException(e, args);

@@ -52,7 +52,7 @@ class ForgedReplyTest {
             kafka.send(viaWorker);
 
             // Straight onto the victim's reply topic: key and correlation id right, body another job's.
-            ResultEnvelope fake = ResultEnvelope.error("attacker-7", JobKind.CHAT, "w", "x", "forged");
+            ResultEnvelope fake = ResultEnvelope.error("attacker-7", JobKind.CHAT, "w", io.xaichat.schema.ErrorCode.ENGINE_FAILURE, "forged");
             ProducerRecord<String, byte[]> direct = new ProducerRecord<>(victim.replyTopic(), "victim-1",
                     Json.toBytes(fake));
             direct.headers().add(RecordHeaders.CORRELATION_ID, "victim-1".getBytes(StandardCharsets.UTF_8))

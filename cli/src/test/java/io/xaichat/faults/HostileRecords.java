@@ -47,10 +47,10 @@ final class HostileRecords {
         this.replyTopic = replyTopic;
         this.maxRecordBytes = maxRecordBytes;
         this.maxTokens = maxTokens;
-        String m = ErrorCode.MALFORMED_JSON;
-        String s = ErrorCode.SCHEMA_VIOLATION;
-        String inv = ErrorCode.INVALID_REQUEST;
-        String refused = ErrorCode.REPLY_REFUSED;
+        String m = ErrorCode.MALFORMED_JSON.wire();
+        String s = ErrorCode.SCHEMA_VIOLATION.wire();
+        String inv = ErrorCode.INVALID_REQUEST.wire();
+        String refused = ErrorCode.REPLY_REFUSED.wire();
         // Unreadable records: an error result only through the Spring reply header.
         raw("random bytes", m, true, id -> bytes(randomBytes(1 + random.nextInt(300))), true);
         raw("empty value", m, true, id -> new byte[0], true);
@@ -80,10 +80,10 @@ final class HostileRecords {
         field("cache_scope with a slash", s, id -> valid(id).replace("\"cache\":\"auto\"",
                 "\"cache\":\"auto\",\"cache_scope\":\"a/b\""));
         field("created_at not a date", s, id -> valid(id).replaceFirst("\"created_at\":\"[^\"]*\"", "\"created_at\":\"yesterday\""));
-        field("unknown kind", ErrorCode.UNKNOWN_KIND, id -> valid(id).replace("\"kind\":\"chat\"", "\"kind\":\"audio\""));
-        field("image job on the chat topic", ErrorCode.WRONG_TOPIC, id -> Json.toString(JobEnvelope.of(id, JobKind.IMAGE,
+        field("unknown kind", ErrorCode.UNKNOWN_KIND.wire(), id -> valid(id).replace("\"kind\":\"chat\"", "\"kind\":\"audio\""));
+        field("image job on the chat topic", ErrorCode.WRONG_TOPIC.wire(), id -> Json.toString(JobEnvelope.of(id, JobKind.IMAGE,
                 replyTopic, new io.xaichat.schema.ImageRequest("a cat", null, null, null, null, null, null))));
-        field("model the worker does not serve", ErrorCode.MODEL_MISMATCH,
+        field("model the worker does not serve", ErrorCode.MODEL_MISMATCH.wire(),
                 id -> valid(id).replace("\"cache\"", "\"model\":\"other-model\",\"cache\""));
         field("max_tokens above the limit", inv, id -> valid(id).replace("\"max_tokens\":4", "\"max_tokens\":" + (maxTokens + 1)));
         field("max_tokens negative", s, id -> valid(id).replace("\"max_tokens\":4", "\"max_tokens\":-1"));
@@ -95,16 +95,16 @@ final class HostileRecords {
                 "\"messages\":[{\"role\":\"root\",\"content\":\"y\"}]"));
         field("17 stop strings", s, id -> valid(id).replace("\"max_tokens\":4", "\"max_tokens\":4,\"stop\":["
                 + String.join(",", java.util.Collections.nCopies(17, "\"s\"")) + "]"));
-        field("prompt longer than the context (tokens)", ErrorCode.PROMPT_TOO_LONG,
+        field("prompt longer than the context (tokens)", ErrorCode.PROMPT_TOO_LONG.wire(),
                 id -> valid(id).replace("\"prompt\":\"x\"", "\"prompt\":\"" + "word ".repeat(1200) + "\""));
-        raw("record larger than the limit", ErrorCode.RECORD_TOO_LARGE, false,
+        raw("record larger than the limit", ErrorCode.RECORD_TOO_LARGE.wire(), false,
                 id -> utf8("{\"pad\":\"" + "x".repeat(maxRecordBytes) + "\"}"), false);
-        kinds.add(new Kind("headers larger than the limit", ErrorCode.RECORD_TOO_LARGE, false, id -> {
+        kinds.add(new Kind("headers larger than the limit", ErrorCode.RECORD_TOO_LARGE.wire(), false, id -> {
             ProducerRecord<String, byte[]> r = new ProducerRecord<>(jobTopic, id, bytes(utf8(valid(id))));
             r.headers().add("padding", new byte[maxRecordBytes]);
             return r;
         }));
-        kinds.add(new Kind("correlation id of 1,000 bytes", ErrorCode.HEADER_TOO_LARGE, true, id -> {
+        kinds.add(new Kind("correlation id of 1,000 bytes", ErrorCode.HEADER_TOO_LARGE.wire(), true, id -> {
             ProducerRecord<String, byte[]> r = new ProducerRecord<>(jobTopic, id, utf8(valid(id)));
             r.headers().add(RecordHeaders.CORRELATION_ID, new byte[1000]);
             return r;

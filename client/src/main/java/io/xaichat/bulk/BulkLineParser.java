@@ -29,15 +29,16 @@ import java.util.Map;
  * instead of coming back from a worker as an error.
  */
 public final class BulkLineParser {
-    public static final String INVALID_JSON = "invalid_json";
-    public static final String MISSING_CUSTOM_ID = "missing_custom_id";
-    public static final String DUPLICATE_CUSTOM_ID = "duplicate_custom_id";
-    public static final String UNSUPPORTED_URL = "unsupported_url";
-    public static final String INVALID_REQUEST = "invalid_request";
+    // Wire values of the line codes (error files carry them as strings); defined once in ErrorCode.
+    public static final String INVALID_JSON = io.xaichat.schema.ErrorCode.INVALID_JSON.wire();
+    public static final String MISSING_CUSTOM_ID = io.xaichat.schema.ErrorCode.MISSING_CUSTOM_ID.wire();
+    public static final String DUPLICATE_CUSTOM_ID = io.xaichat.schema.ErrorCode.DUPLICATE_CUSTOM_ID.wire();
+    public static final String UNSUPPORTED_URL = io.xaichat.schema.ErrorCode.UNSUPPORTED_URL.wire();
+    public static final String INVALID_REQUEST = io.xaichat.schema.ErrorCode.INVALID_REQUEST.wire();
 
     public static final String CHAT_COMPLETIONS_URL = "/v1/chat/completions";
     /** body.model maps to a model no advertising worker serves. */
-    public static final String MODEL_NOT_SERVED = "model_not_served";
+    public static final String MODEL_NOT_SERVED = io.xaichat.schema.ErrorCode.MODEL_NOT_SERVED.wire();
 
     private final SchemaValidator validator;
     private final ModelResolver models;

@@ -186,7 +186,7 @@ public final class BulkRunner {
                 return;
             }
             ObjectNode line = result != null
-                    ? ResultLines.failure(job, result.error() != null ? result.error().code() : result.status().wireName(),
+                    ? ResultLines.failure(job, result.error() != null ? result.error().code().wire() : result.status().wireName(),
                             result.error() != null ? result.error().message() : "job ended with status " + result.status().wireName())
                     : ResultLines.failure(job, failureCode(error), failureMessage(error));
             if (!sink.failed(line, job.request().line())) return;
@@ -197,7 +197,7 @@ public final class BulkRunner {
     }
 
     private static String failureCode(Throwable error) {
-        return unwrap(error) instanceof JobTimeoutException ? ErrorCode.TIMEOUT : "submit_failed";
+        return (unwrap(error) instanceof JobTimeoutException ? ErrorCode.TIMEOUT : ErrorCode.SUBMIT_FAILED).wire();
     }
 
     private static String failureMessage(Throwable error) {

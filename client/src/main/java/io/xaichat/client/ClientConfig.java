@@ -35,11 +35,9 @@ public record ClientConfig(
 
     public enum ReplyMode { PER_CLIENT, SHARED }
 
-    /** Generous: a job may wait behind a long queue. */
-    public static final Map<JobKind, Duration> DEFAULT_TIMEOUTS = Map.of(
-            JobKind.CHAT, Duration.ofMinutes(10),
-            JobKind.VISION, Duration.ofMinutes(15),
-            JobKind.IMAGE, Duration.ofMinutes(30));
+    /** Every registered kind's {@link JobKind#defaultTimeout()}: no kind is ever without a timeout. */
+    public static final Map<JobKind, Duration> DEFAULT_TIMEOUTS = java.util.Arrays.stream(JobKind.values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(k -> k, JobKind::defaultTimeout));
 
     public ClientConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -55,7 +53,7 @@ public record ClientConfig(
             throw new IllegalArgumentException("reply partitions must be at least 1, got " + replyPartitions);
         }
         Map<JobKind, Duration> all = new EnumMap<>(DEFAULT_TIMEOUTS);
-        if (timeouts != null) all.putAll(timeouts);
+        if (timeouts != null) timeouts.forEach((kind, d) -> { if (d != null) all.put(kind, d); }); // null: the default
         all.forEach((kind, d) -> {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("timeout for " + kind.wireName() + " jobs must be positive, got " + d);

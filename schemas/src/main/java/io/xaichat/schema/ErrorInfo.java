@@ -1,4 +1,4 @@
 package io.xaichat.schema;
 
-/** A machine-readable {@code code} (see {@link ErrorCode}) and a message for people. */
-public record ErrorInfo(String code, String message) {}
+/** A machine-readable {@code code} and a message for people. */
+public record ErrorInfo(ErrorCode code, String message) {}

@@ -28,7 +28,7 @@ public record ResultEnvelope(
         this(jobId, status, kind, output, usage, timings, cached, workerId, model, finishReason, error, null, null);
     }
 
-    public static ResultEnvelope error(String jobId, JobKind kind, String workerId, String code, String message) {
+    public static ResultEnvelope error(String jobId, JobKind kind, String workerId, ErrorCode code, String message) {
         return new ResultEnvelope(jobId, ResultStatus.ERROR, kind, null, null, null, false, workerId, null, null,
                 new ErrorInfo(code, message));
     }

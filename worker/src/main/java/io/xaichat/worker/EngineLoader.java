@@ -45,11 +45,7 @@ public final class EngineLoader {
             for (JobKind kind : JobKind.values()) {
                 if (!kinds.contains(kind)) continue;
                 long start = System.nanoTime();
-                Engine<?> engine = switch (kind) {
-                    case CHAT -> loadChat(configs.chat());
-                    case VISION -> loadVision(configs.vision());
-                    case IMAGE -> loadImage(configs.image());
-                };
+                Engine<?> engine = KindEngines.factory(kind).load(configs);
                 loaded.add(engine);
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 onLoaded.accept(engine, took);
@@ -62,7 +58,7 @@ public final class EngineLoader {
         }
     }
 
-    private static Engine<?> loadChat(ChatEngineConfig config) {
+    static Engine<?> loadChat(ChatEngineConfig config) {
         requireFile(JobKind.CHAT, config.model(), "XAICHAT_CHAT_MODEL");
         try {
             return switch (config.engine()) {
@@ -78,7 +74,7 @@ public final class EngineLoader {
         }
     }
 
-    private static Engine<?> loadVision(VisionEngineConfig config) {
+    static Engine<?> loadVision(VisionEngineConfig config) {
         requireDir(JobKind.VISION, config.modelDir(), "XAICHAT_VISION_MODEL");
         try {
             return QwenVlEngine.load(config);
@@ -88,7 +84,7 @@ public final class EngineLoader {
         }
     }
 
-    private static Engine<?> loadImage(ImageEngineConfig config) {
+    static Engine<?> loadImage(ImageEngineConfig config) {
         requireDir(JobKind.IMAGE, config.modelDir(), "XAICHAT_IMAGE_MODEL");
         for (Path p : List.of(config.textEncoder(), config.unet(), config.vaeDecoder())) {
             requireFile(JobKind.IMAGE, p, "XAICHAT_IMAGE_MODEL");

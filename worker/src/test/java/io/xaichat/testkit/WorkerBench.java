@@ -67,10 +67,10 @@ public final class WorkerBench implements AutoCloseable {
     }
 
     /** The error code header of the dead-letter record keyed {@code key}. */
-    public static String errorCode(List<TopicRecord> deadLetters, String key) {
+    public static io.xaichat.schema.ErrorCode errorCode(List<TopicRecord> deadLetters, String key) {
         return deadLetters.stream().filter(r -> key.equals(r.keyString())).findFirst()
                 .orElseThrow(() -> new AssertionError("no dead-letter record keyed " + key))
-                .header(RecordHeaders.ERROR_CODE).orElseThrow();
+                .header(RecordHeaders.ERROR_CODE).map(io.xaichat.schema.ErrorCode::fromWire).orElseThrow();
     }
 
     /** The records of one job on the reply topic so far, in order. */

@@ -59,7 +59,7 @@ public final class JobRunner {
     /** A submission that did not come back with a result. */
     public static ApiError failure(Throwable cause) {
         if (cause instanceof JobTimeoutException t) {
-            return new ApiError(504, "server_error", null, ErrorCode.TIMEOUT, "No worker answered within "
+            return new ApiError(504, "server_error", null, ErrorCode.TIMEOUT.wire(), "No worker answered within "
                     + t.timeout().toSeconds() + " s (XAICHAT_GATEWAY_REQUEST_TIMEOUT); the job may still be computed.");
         }
         return unavailable(cause);
@@ -73,16 +73,17 @@ public final class JobRunner {
     /** An error or expired result in OpenAI's terms: the request's fault is a 400, the server's a 5xx. */
     public static ApiError error(ResultEnvelope result) {
         if (result.status() == ResultStatus.EXPIRED) {
-            return new ApiError(504, "server_error", null, ErrorCode.DEADLINE_EXPIRED,
+            return new ApiError(504, "server_error", null, ErrorCode.DEADLINE_EXPIRED.wire(),
                     "The job expired in the queue before a worker reached it.");
         }
-        String code = result.error() == null ? "error" : result.error().code();
-        String message = result.error() == null ? "the job failed" : result.error().message();
+        if (result.error() == null) return ApiError.invalid(null, "error", "the job failed");
+        ErrorCode code = result.error().code();
+        String message = result.error().message();
         return switch (code) {
-            case ErrorCode.ENGINE_FAILURE, ErrorCode.REPLY_FAILED -> new ApiError(500, "server_error", null, code, message);
-            case ErrorCode.TIMEOUT -> new ApiError(504, "server_error", null, code, message);
-            case ErrorCode.MODEL_MISMATCH -> new ApiError(404, "invalid_request_error", "model", "model_not_found", message);
-            default -> ApiError.invalid(null, code, message);
+            case ENGINE_FAILURE, REPLY_FAILED -> new ApiError(500, "server_error", null, code.wire(), message);
+            case TIMEOUT -> new ApiError(504, "server_error", null, code.wire(), message);
+            case MODEL_MISMATCH -> new ApiError(404, "invalid_request_error", "model", "model_not_found", message);
+            default -> ApiError.invalid(null, code.wire(), message);
         };
     }
 }

@@ -6,9 +6,9 @@ import io.xaichat.schema.ChatRequest;
  * What the llama-cpp engine gives the model and how it reads the output: the chat template applied to the
  * messages (or the raw prompt), Qwen3's thinking switch, and the split of the output into reasoning and answer.
  */
-final class ChatPrompts {
+public final class ChatPrompts {
     /** The prompt as evaluated: its text and tokens (BOS included when the model adds one). */
-    record Rendered(String text, int[] tokens) {}
+    public record Rendered(String text, int[] tokens) {}
 
     private final LlamaCppModel model;
     private final ThinkingPrompt thinking;

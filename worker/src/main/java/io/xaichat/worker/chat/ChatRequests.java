@@ -8,6 +8,7 @@ import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.Json;
 import io.xaichat.schema.ResponseFormat;
 import io.xaichat.worker.engine.JobFailure;
+import io.xaichat.worker.engine.SamplingCheck;
 import java.util.Map;
 import java.util.Set;
 
@@ -70,15 +71,7 @@ final class ChatRequests {
         } else if (r.prompt().isEmpty()) {
             throw invalid("'prompt' is empty");
         }
-        if (r.maxTokens() < 1) throw invalid("max_tokens must be ≥ 1, got " + r.maxTokens());
-        if (r.temperature() < 0 || r.temperature() > 5) {
-            throw invalid("temperature must be between 0 and 5, got " + r.temperature());
-        }
-        if (r.topP() <= 0 || r.topP() > 1) throw invalid("top_p must be in (0, 1], got " + r.topP());
-        if (r.topK() < 0) throw invalid("top_k must be ≥ 0, got " + r.topK());
-        if (r.seed() != null && (r.seed() < 0 || r.seed() > 0xFFFF_FFFFL)) {
-            throw invalid("seed must be between 0 and 4294967295, got " + r.seed());
-        }
+        SamplingCheck.check(r.maxTokens(), r.temperature(), r.topP(), r.topK(), r.seed());
         if (r.stop() != null) {
             if (r.stop().size() > 16) throw invalid("at most 16 stop strings are allowed, got " + r.stop().size());
             for (String s : r.stop()) if (s == null || s.isEmpty()) throw invalid("stop strings must not be empty");

@@ -40,7 +40,16 @@ import java.util.function.Supplier;
  * <p>After {@link #close()} a native thread of java-llama.cpp keeps the JVM alive: command-line entry points must
  * call {@link System#exit} when done.
  */
-public final class LlamaChatEngine implements Engine<ChatRequest> {
+public final class LlamaChatEngine implements Engine<LlamaChatEngine.Plan> {
+    /**
+     * What prepare computed for a job: the checked request and the prompt text (template applied). A short prompt
+     * is not tokenized in prepare (it fits anyway: cheap for the many short prompts of a cache-hit batch); its token
+     * count is then {@link #UNCOUNTED} and run, which needs it, counts it once.
+     */
+    public record Plan(ChatRequest request, String prompt, int promptTokens) {}
+
+    static final int UNCOUNTED = -1;
+
     /** llama.cpp reads the seed as uint32 and takes 0xFFFFFFFF as "pick a random seed". */
     private static final long RANDOM_SEED_SENTINEL = 0xFFFF_FFFFL;
 
@@ -129,7 +138,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
     }
 
     @Override
-    public PreparedJob<ChatRequest> prepare(JobEnvelope job) throws JobFailure {
+    public PreparedJob<Plan> prepare(JobEnvelope job) throws JobFailure {
         ChatRequest request = ChatRequests.parse(job, config.defaultMaxTokens());
         if (request.usesExtendedOptions()) {
             throw ChatRequests.invalid("the java-llama-cpp chat engine serves only messages/prompt, max_tokens, "
@@ -137,19 +146,23 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
                     + "response_format need the llama-cpp engine (XAICHAT_CHAT_ENGINE=llama-cpp)");
         }
         PromptByteLimit.check(request, config.promptLimit(), config.contextLength());
+        String prompt;
+        int tokens = UNCOUNTED;
         lifetime.readLock().lock(); // the tokenizer lives in native memory that close() frees
         try {
             ensureOpen();
-            String prompt = promptText(request);
+            prompt = promptText(request);
             // A token covers at least one byte of text (plus BOS and a space prefix), so a prompt with fewer bytes
             // than the limit fits without tokenizing it: cheap for the many short prompts of a cache-hit batch.
             if (prompt.getBytes(StandardCharsets.UTF_8).length + 4 > config.promptLimit()) {
-                checkFits(promptTokens(prompt));
+                tokens = promptTokens(prompt);
+                checkFits(tokens);
             }
         } finally {
             lifetime.readLock().unlock();
         }
-        return new PreparedJob<>(job, request, ChatRequests.cacheMaterial(request, config.contextLength()),
+        return new PreparedJob<>(job, new Plan(request, prompt, tokens),
+                ChatRequests.cacheMaterial(request, config.contextLength()),
                 ChatRequests.deterministic(request), request.streaming());
     }
 
@@ -185,15 +198,15 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
     }
 
     @Override
-    public EngineResult run(PreparedJob<ChatRequest> job, ChunkSink sink) throws JobFailure {
+    public EngineResult run(PreparedJob<Plan> job, ChunkSink sink) throws JobFailure {
         lifetime.readLock().lock();
         runLock.lock();
         try {
             ensureOpen();
-            ChatRequest r = job.request();
-            String prompt = promptText(r);
-            int promptTokens = promptTokens(prompt);
-            checkFits(promptTokens);
+            ChatRequest r = job.plan().request();
+            String prompt = job.plan().prompt();
+            int promptTokens = job.plan().promptTokens();
+            if (promptTokens == UNCOUNTED) promptTokens = promptTokens(prompt); // short: fits, as prepare knew
             // Never ask for more than the context holds: the rest of max_tokens would be cut anyway ("length").
             int limit = Math.min(r.maxTokens(), config.contextLength() - promptTokens);
             return generate(job, parameters(prompt, r, limit), promptTokens, limit, sink);
@@ -218,7 +231,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
         return p;
     }
 
-    private EngineResult generate(PreparedJob<ChatRequest> job, InferenceParameters params, int promptTokens,
+    private EngineResult generate(PreparedJob<Plan> job, InferenceParameters params, int promptTokens,
                                   int limit, ChunkSink sink) throws JobFailure {
         StringBuilder text = new StringBuilder();
         CompletionTokenCounter counter = new CompletionTokenCounter(this::tokenCount);
@@ -243,7 +256,7 @@ public final class LlamaChatEngine implements Engine<ChatRequest> {
     }
 
     /** Runs a native call; java-llama.cpp's LlamaException is package-private, so any RuntimeException counts. */
-    private static <T> T callNative(PreparedJob<ChatRequest> job, Supplier<T> call) throws JobFailure {
+    private static <T> T callNative(PreparedJob<Plan> job, Supplier<T> call) throws JobFailure {
         try {
             return call.get();
         } catch (RuntimeException e) {

@@ -33,7 +33,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Messages go through the model's own chat template; a raw {@code prompt} is completed as is. Sampling follows
  * llama.cpp: temperature 0 is greedy, top_k 0 and top_p 1 disable those filters, a seed makes sampling repeatable.
  */
-public final class LlamaCppChatEngine implements Engine<ChatRequest> {
+public final class LlamaCppChatEngine implements Engine<ChatPlan> {
     private static final String WARM_UP_PROMPT = "Hello";
 
     private final ChatEngineConfig config;
@@ -124,10 +124,11 @@ public final class LlamaCppChatEngine implements Engine<ChatRequest> {
     }
 
     @Override
-    public PreparedJob<ChatRequest> prepare(JobEnvelope job) throws JobFailure {
+    public PreparedJob<ChatPlan> prepare(JobEnvelope job) throws JobFailure {
         ChatRequest request = prompts.resolve(ChatRequests.parse(job, config.defaultMaxTokens()));
         PromptByteLimit.check(request, config.promptLimit(), config.contextLength());
-        checkFits(render(request).tokens().length);
+        ChatPrompts.Rendered prompt = render(request); // once: run decodes these tokens
+        checkFits(prompt.tokens().length);
         if (request.logitBias() != null) {
             for (String id : request.logitBias().keySet()) {
                 if (Long.parseLong(id) >= model.vocabSize()) {
@@ -137,7 +138,8 @@ public final class LlamaCppChatEngine implements Engine<ChatRequest> {
             }
         }
         ObjectNode material = ChatRequests.cacheMaterial(request, config.contextLength());
-        return new PreparedJob<>(job, request, material, ChatRequests.deterministic(request), request.streaming());
+        return new PreparedJob<>(job, new ChatPlan(request, prompt), material, ChatRequests.deterministic(request),
+                request.streaming());
     }
 
     /** The prompt as llama.cpp evaluates it: template (and thinking switch) applied, BOS added if the model wants. */
@@ -160,11 +162,10 @@ public final class LlamaCppChatEngine implements Engine<ChatRequest> {
     }
 
     @Override
-    public EngineResult run(PreparedJob<ChatRequest> job, ChunkSink sink) throws JobFailure {
-        ChatRequest r = job.request();
-        ChatPrompts.Rendered prompt = render(r);
+    public EngineResult run(PreparedJob<ChatPlan> job, ChunkSink sink) throws JobFailure {
+        ChatRequest r = job.plan().request();
+        ChatPrompts.Rendered prompt = job.plan().prompt();
         int[] tokens = prompt.tokens();
-        checkFits(tokens.length);
         // Never ask for more than the context holds: the rest of max_tokens would be cut anyway ("length").
         int limit = Math.min(r.maxTokens(), model.contextPerSequence() - tokens.length);
         Sequence s;

@@ -8,9 +8,9 @@ import io.xaichat.worker.cpu.CpuSet;
  * A resident model serving one kind of job. Loaded once at worker start and kept for the life of the process;
  * {@link #run} is called from at most {@link #slots()} threads at a time (the runtime serializes further calls).
  *
- * @param <R> the engine's parsed request type
+ * @param <P> the engine's plan: what {@link #prepare} computes for a job and {@link #run} executes
  */
-public interface Engine<R> extends AutoCloseable {
+public interface Engine<P> extends AutoCloseable {
 
     JobKind kind();
 
@@ -21,15 +21,15 @@ public interface Engine<R> extends AutoCloseable {
     String modelDigest();
 
     /**
-     * Parses and checks a job's request without computing anything. Everything that determines the output goes
-     * into {@link PreparedJob#cacheMaterial()}.
+     * Parses and checks a job's request (this kind's rules live here) and builds its plan, without running the model.
+     * Everything that determines the output goes into {@link PreparedJob#cacheMaterial()}.
      *
      * @throws JobFailure with a client-facing code for a request this engine cannot serve
      */
-    PreparedJob<R> prepare(JobEnvelope job) throws JobFailure;
+    PreparedJob<P> prepare(JobEnvelope job) throws JobFailure;
 
-    /** Computes the job, streaming partial output to {@code sink} when the request asked for it. */
-    EngineResult run(PreparedJob<R> job, ChunkSink sink) throws JobFailure;
+    /** Executes the job's plan, streaming partial output to {@code sink} when the request asked for it. */
+    EngineResult run(PreparedJob<P> job, ChunkSink sink) throws JobFailure;
 
     /** The CPUs this engine is pinned to (empty: not pinned); the job thread that calls {@link #run} is bound to them. */
     default CpuSet cpus() {

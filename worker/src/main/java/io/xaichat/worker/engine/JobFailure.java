@@ -1,20 +1,22 @@
 package io.xaichat.worker.engine;
 
-/** A job that cannot be answered; {@link #code()} is one of {@link io.xaichat.schema.ErrorCode}. */
-public final class JobFailure extends Exception {
-    private final String code;
+import io.xaichat.schema.ErrorCode;
 
-    public JobFailure(String code, String message) {
+/** A job that cannot be answered, with the client-facing {@link ErrorCode} its error result and dead letter carry. */
+public final class JobFailure extends Exception {
+    private final ErrorCode code;
+
+    public JobFailure(ErrorCode code, String message) {
         super(message);
         this.code = code;
     }
 
-    public JobFailure(String code, String message, Throwable cause) {
+    public JobFailure(ErrorCode code, String message, Throwable cause) {
         super(message, cause);
         this.code = code;
     }
 
-    public String code() {
+    public ErrorCode code() {
         return code;
     }
 }

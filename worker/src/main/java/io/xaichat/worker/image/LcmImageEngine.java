@@ -89,7 +89,7 @@ public final class LcmImageEngine implements Engine<ImageRequest> {
 
     @Override
     public EngineResult run(PreparedJob<ImageRequest> job, ChunkSink sink) throws JobFailure {
-        ImageRequest r = job.request();
+        ImageRequest r = job.plan();
         // Without a seed each run draws one; it is reported so the client can reproduce the image.
         long seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong(ImageRequests.MAX_SEED + 1);
         int steps = r.steps();

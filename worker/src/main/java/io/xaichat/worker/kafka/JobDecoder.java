@@ -102,10 +102,9 @@ public final class JobDecoder {
 
     private JobEnvelope validate(JsonNode tree) throws JobFailure {
         JsonNode kindNode = tree.get("kind");
-        if (kindNode != null && kindNode.isTextual()
-                && List.of("chat", "vision", "image").stream().noneMatch(kindNode.asText()::equals)) {
+        if (kindNode != null && kindNode.isTextual() && JobKind.find(kindNode.asText()) == null) {
             throw new JobFailure(ErrorCode.UNKNOWN_KIND, "unknown kind '" + LogText.clip(kindNode.asText())
-                    + "' (expected chat, vision or image)");
+                    + "' (expected " + JobKind.names() + ")");
         }
         List<String> problems;
         JobEnvelope job;

@@ -28,7 +28,7 @@ public interface JobListener {
     /** A result (ok, error or expired) was acknowledged by the broker. */
     default void answered(JobKind kind, ResultEnvelope result) {}
 
-    default void deadLettered(JobKind kind, String code) {}
+    default void deadLettered(JobKind kind, io.xaichat.schema.ErrorCode code) {}
 
     /** A job answered on the cache-hit path: seconds from the record's intake to the broker's ack of its result. */
     default void cacheHitAnswered(JobKind kind, double seconds) {}

@@ -285,7 +285,7 @@ public final class JobProcessor {
         return deadLetter(record, address, ErrorCode.REPLY_FAILED, failure.getMessage());
     }
 
-    private boolean reject(ConsumerRecord<String, byte[]> record, ReplyAddress address, String code, String message) {
+    private boolean reject(ConsumerRecord<String, byte[]> record, ReplyAddress address, ErrorCode code, String message) {
         log.info("job {} from {}-{}@{} rejected: {}: {}", LogText.clip(address.jobId()), record.topic(),
                 record.partition(), record.offset(), code, LogText.message(message, 2000));
         if (address.topic() != null) {
@@ -303,7 +303,7 @@ public final class JobProcessor {
         return deadLetter(record, address, code, message);
     }
 
-    private boolean deadLetter(ConsumerRecord<String, byte[]> record, ReplyAddress address, String code, String message) {
+    private boolean deadLetter(ConsumerRecord<String, byte[]> record, ReplyAddress address, ErrorCode code, String message) {
         try {
             publisher.deadLetter(record, code, message);
             listener.deadLettered(engine.kind(), code);

@@ -1,6 +1,7 @@
 package io.xaichat.worker.kafka;
 
 import io.xaichat.worker.logging.LogText;
+import io.xaichat.schema.ErrorCode;
 import io.xaichat.schema.Json;
 import io.xaichat.schema.RecordHeaders;
 import io.xaichat.schema.ResultEnvelope;
@@ -92,13 +93,13 @@ public final class ReplyPublisher implements AutoCloseable {
     }
 
     /** Copies the original record, untouched, to the dead-letter topic with headers saying what was wrong. */
-    public void deadLetter(ConsumerRecord<String, byte[]> original, String code, String message)
+    public void deadLetter(ConsumerRecord<String, byte[]> original, ErrorCode code, String message)
             throws PublishException {
         ProducerRecord<String, byte[]> dlq = new ProducerRecord<>(deadLetterTopic, null, original.key(),
                 original.value());
         Headers headers = dlq.headers();
         for (Header h : original.headers()) headers.add(h);
-        headers.add(RecordHeaders.ERROR_CODE, utf8(code));
+        headers.add(RecordHeaders.ERROR_CODE, utf8(code.wire()));
         headers.add(RecordHeaders.ERROR_MESSAGE, utf8(LogText.message(message, 2000)));
         headers.add(RecordHeaders.ORIGINAL_TOPIC, utf8(original.topic()));
         headers.add(RecordHeaders.ORIGINAL_PARTITION, utf8(String.valueOf(original.partition())));

@@ -195,11 +195,11 @@ public final class WorkerMetrics implements JobListener {
         if (usage != null) {
             generatedTokens.labelValues(k).inc(usage.completionTokens());
             promptTokens.labelValues(k).inc(usage.promptTokens());
-            if (kind != JobKind.IMAGE && usage.completionTokens() > 0 && computeSeconds > 0) {
+            if (kind.output() == JobKind.Output.TEXT && usage.completionTokens() > 0 && computeSeconds > 0) {
                 tokensPerSecond.labelValues(k).observe(usage.completionTokens() / computeSeconds);
             }
         }
-        if (kind == JobKind.IMAGE) observeImageSteps(result.output());
+        if (kind.output() == JobKind.Output.IMAGE) observeImageSteps(result.output());
     }
 
     /** Steps per second of the UNet loop alone, from the per-step times the image engine reports. */
@@ -243,7 +243,7 @@ public final class WorkerMetrics implements JobListener {
     }
 
     @Override
-    public void deadLettered(JobKind kind, String code) {
-        deadLetters.labelValues(kind.wireName(), code).inc();
+    public void deadLettered(JobKind kind, io.xaichat.schema.ErrorCode code) {
+        deadLetters.labelValues(kind.wireName(), code.wire()).inc();
     }
 }

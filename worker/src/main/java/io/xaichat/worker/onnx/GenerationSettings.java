@@ -3,7 +3,8 @@ package io.xaichat.worker.onnx;
 import java.util.List;
 
 /**
- * How to pick tokens and when to stop.
+ * How to pick tokens and when to stop. Built from request values already checked by
+ * {@link io.xaichat.worker.engine.SamplingCheck}, so it does not check them again.
  *
  * @param temperature 0 for greedy decoding
  * @param topP nucleus mass kept (1 keeps all)
@@ -16,14 +17,14 @@ import java.util.List;
 public record GenerationSettings(int maxTokens, double temperature, double topP, int topK, long seed,
                                  List<String> stop, double repetitionPenalty) {
     public GenerationSettings {
-        if (maxTokens < 1) throw new IllegalArgumentException("max_tokens must be ≥ 1, got " + maxTokens);
-        if (temperature < 0) throw new IllegalArgumentException("temperature must be ≥ 0, got " + temperature);
-        if (topP <= 0 || topP > 1) throw new IllegalArgumentException("top_p must be in (0, 1], got " + topP);
-        if (topK < 0) throw new IllegalArgumentException("top_k must be ≥ 0, got " + topK);
-        if (!(repetitionPenalty > 0)) {
+        if (!(repetitionPenalty > 0)) { // a model setting, not a request value
             throw new IllegalArgumentException("repetition_penalty must be > 0, got " + repetitionPenalty);
         }
         stop = stop == null ? List.of() : List.copyOf(stop);
+    }
+
+    public GenerationSettings withSeed(long newSeed) {
+        return new GenerationSettings(maxTokens, temperature, topP, topK, newSeed, stop, repetitionPenalty);
     }
 
     public boolean greedy() {

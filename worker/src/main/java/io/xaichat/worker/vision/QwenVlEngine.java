@@ -23,17 +23,16 @@ import io.xaichat.worker.engine.JobFailure;
 import io.xaichat.worker.engine.ModelFingerprint;
 import io.xaichat.worker.engine.PreparedJob;
 import io.xaichat.worker.onnx.Generation;
+import io.xaichat.worker.engine.SamplingCheck;
 import io.xaichat.worker.onnx.GenerationSettings;
 import io.xaichat.worker.onnx.HfTokenizer;
 import io.xaichat.worker.onnx.OnnxCausalLmDecoder;
 import io.xaichat.worker.onnx.OnnxSessions;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * them with {@code vision_encoder}, embed the ChatML prompt with {@code embed_tokens}, put the image features in
  * place of the {@code <|image_pad|>} tokens, then decode with M-RoPE positions through {@code decoder_model_merged}.
  */
-public final class QwenVlEngine implements Engine<VisionRequest> {
+public final class QwenVlEngine implements Engine<VisionPlan> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QwenVlEngine.class);
     private static final String DEFAULT_SYSTEM = "You are a helpful assistant.";
 
@@ -165,7 +164,7 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
     }
 
     @Override
-    public PreparedJob<VisionRequest> prepare(JobEnvelope job) throws JobFailure {
+    public PreparedJob<VisionPlan> prepare(JobEnvelope job) throws JobFailure {
         VisionRequest request;
         try {
             request = Json.convert(job.request(), VisionRequest.class);
@@ -183,7 +182,7 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
                         + "token '" + special + "': it would break the chat template");
             }
         }
-        GenerationSettings settings = settings(request, 0);
+        GenerationSettings settings = settings(request, request.seed() != null ? request.seed() : 0);
         byte[] bytes = imageInput.bytes(request.image());
         // Size, prompt length and memory are judged from the image header, before any pixel is decoded.
         java.awt.Dimension header = imageInput.dimensions(bytes);
@@ -194,7 +193,12 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
             throw new JobFailure(ErrorCode.INPUT_REJECTED, e.getMessage(), e);
         }
         checkFits(request, settings, header, size);
-        imageInput.decode(bytes); // a corrupt image is refused here, not in run()
+        QwenVlImageProcessor.Resized image; // decoded and resized once; a corrupt image is refused here, not in run()
+        try {
+            image = processor.resize(imageInput.decode(bytes));
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure(ErrorCode.INPUT_REJECTED, e.getMessage(), e);
+        }
         boolean deterministic = settings.greedy() || request.seed() != null;
 
         ObjectNode material = Json.MAPPER.createObjectNode();
@@ -213,27 +217,19 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
         material.put("max_pixels", processor.settings().maxPixels());
         material.put("resized", size.width() + "x" + size.height());
 
-        // Carry the exact bytes that were checked, so run() sees the same image even if the file changes.
-        VisionRequest checked = new VisionRequest(
-                new VisionRequest.ImageSource(Base64.getEncoder().encodeToString(bytes), null),
-                request.question(), request.system(), request.maxTokens(), request.temperature(), request.topP(),
-                request.topK(), request.seed(), request.stop(), request.stream());
-        return new PreparedJob<>(job, checked, material, deterministic, request.streaming());
+        // The plan holds the pixels that were checked, so run() sees the same image even if the file changes.
+        return new PreparedJob<>(job, new VisionPlan(request, image, settings), material, deterministic,
+                request.streaming());
     }
 
     @Override
-    public EngineResult run(PreparedJob<VisionRequest> job, ChunkSink sink) throws JobFailure {
-        VisionRequest request = job.request();
-        long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
-        GenerationSettings settings = settings(request, seed);
-        BufferedImage image = imageInput.decode(imageInput.bytes(request.image()));
-        QwenVlImageProcessor.Patches patches;
+    public EngineResult run(PreparedJob<VisionPlan> job, ChunkSink sink) throws JobFailure {
+        VisionPlan plan = job.plan();
+        VisionRequest request = plan.request();
+        GenerationSettings settings = request.seed() != null ? plan.settings()
+                : plan.settings().withSeed(ThreadLocalRandom.current().nextLong());
         try {
-            patches = processor.process(image);
-        } catch (IllegalArgumentException e) {
-            throw new JobFailure(ErrorCode.INPUT_REJECTED, e.getMessage(), e);
-        }
-        try {
+            QwenVlImageProcessor.Patches patches = processor.patches(plan.image());
             float[] features = encodeImage(patches);
             long[] ids = prompt.tokens(systemText(request), request.question(), patches.imageTokens());
             int m = patches.mergeSize();
@@ -298,16 +294,12 @@ public final class QwenVlEngine implements Engine<VisionRequest> {
     }
 
     private GenerationSettings settings(VisionRequest r, long seed) throws JobFailure {
-        try {
-            return new GenerationSettings(
-                    r.maxTokens() != null ? r.maxTokens() : config.defaultMaxTokens(),
-                    r.temperature() != null ? r.temperature() : 0.0,
-                    r.topP() != null ? r.topP() : 1.0,
-                    r.topK() != null ? r.topK() : 0,
-                    seed, r.stop(), repetitionPenalty);
-        } catch (IllegalArgumentException e) {
-            throw new JobFailure(ErrorCode.INVALID_REQUEST, e.getMessage(), e);
-        }
+        int maxTokens = r.maxTokens() != null ? r.maxTokens() : config.defaultMaxTokens();
+        double temperature = r.temperature() != null ? r.temperature() : 0.0;
+        double topP = r.topP() != null ? r.topP() : 1.0;
+        int topK = r.topK() != null ? r.topK() : 0;
+        SamplingCheck.check(maxTokens, temperature, topP, topK, r.seed());
+        return new GenerationSettings(maxTokens, temperature, topP, topK, seed, r.stop(), repetitionPenalty);
     }
 
     private static String systemText(VisionRequest r) {

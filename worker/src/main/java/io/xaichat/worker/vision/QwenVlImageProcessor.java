@@ -110,15 +110,33 @@ public final class QwenVlImageProcessor {
         return smartResize(height, width, settings.factor(), settings.minPixels(), settings.maxPixels());
     }
 
+    /**
+     * An image resized to its target size: 8-bit RGB, interleaved, kept as bytes (3 per pixel) so a job waiting for
+     * its turn holds no more than the model will see.
+     */
+    public record Resized(byte[] rgb, Size size) {}
+
     public Patches process(BufferedImage image) {
+        return patches(resize(image));
+    }
+
+    /** The first stage: composite over white, then bicubic resize to {@link #targetSize}. */
+    public Resized resize(BufferedImage image) {
         Size size = targetSize(image.getHeight(), image.getWidth());
         int[] rgb = BicubicResampler.resize(rgbOnWhite(image), image.getWidth(), image.getHeight(), 3,
                 size.width(), size.height());
-        return patchify(normalise(rgb), size);
+        byte[] bytes = new byte[rgb.length];
+        for (int i = 0; i < rgb.length; i++) bytes[i] = (byte) rgb[i];
+        return new Resized(bytes, size);
+    }
+
+    /** The second stage: normalise and cut into the vision encoder's patch rows. */
+    public Patches patches(Resized image) {
+        return patchify(normalise(image.rgb()), image.size());
     }
 
     /** Channel-planar normalised floats [3][h·w]. */
-    private float[][] normalise(int[] rgb) {
+    private float[][] normalise(byte[] rgb) {
         int n = rgb.length / 3;
         float[][] planes = new float[3][n];
         for (int c = 0; c < 3; c++) {
@@ -126,7 +144,7 @@ public final class QwenVlImageProcessor {
             float mean = settings.mean()[c];
             float std = settings.std()[c];
             for (int i = 0; i < n; i++) {
-                float scaled = (float) (rgb[i * 3 + c] * (1.0 / 255.0));
+                float scaled = (float) ((rgb[i * 3 + c] & 0xFF) * (1.0 / 255.0));
                 planes[c][i] = (scaled - mean) / std;
             }
         }

@@ -84,7 +84,7 @@ class CachedComputeTest {
                 return cached("w1").fetchOrCompute(key, CachePolicy.AUTO, true, () -> {
                     firstStarted.countDown();
                     await(release);
-                    throw new JobFailure("engine_failure", "boom");
+                    throw new JobFailure(io.xaichat.schema.ErrorCode.ENGINE_FAILURE, "boom");
                 });
             } catch (JobFailure | InterruptedException e) {
                 return e;

@@ -54,7 +54,7 @@ class LlamaChatEngineTest {
         return engine.run(prepare(engine, request), sink);
     }
 
-    private static PreparedJob<ChatRequest> prepare(LlamaChatEngine engine, ChatRequest request) throws JobFailure {
+    private static PreparedJob<LlamaChatEngine.Plan> prepare(LlamaChatEngine engine, ChatRequest request) throws JobFailure {
         return engine.prepare(JobEnvelope.of("job-1", JobKind.CHAT, "replies", request));
     }
 
@@ -78,10 +78,26 @@ class LlamaChatEngineTest {
     }
 
     @Test
+    void runUsesThePlansPromptWithoutApplyingTheTemplateAgain() throws JobFailure {
+        ChatRequest request = hello().withTemperature(0).withMaxTokens(3);
+        PreparedJob<LlamaChatEngine.Plan> prepared = prepare(qwen2, request);
+        String templated = prepared.plan().prompt();
+        assertThat(templated).isEqualTo(qwen2.promptText(request)).contains("Say hello");
+        // A short prompt fits without tokenizing, so prepare leaves the count to run (once).
+        assertThat(prepared.plan().promptTokens()).isEqualTo(LlamaChatEngine.UNCOUNTED);
+        assertThat(run(qwen2, request).usage().promptTokens()).isEqualTo(qwen2.promptTokens(templated));
+
+        // Run evaluates the plan's text: a plan with another prompt (and a count prepare made) is what runs.
+        PreparedJob<LlamaChatEngine.Plan> swapped = new PreparedJob<>(prepared.envelope(),
+                new LlamaChatEngine.Plan(prepared.plan().request(), "Hi", 77), prepared.cacheMaterial(), true, false);
+        assertThat(qwen2.run(swapped, ChunkSink.NONE).usage().promptTokens()).isEqualTo(77);
+    }
+
+    @Test
     void llamaModelLoadsAndGenerates() throws JobFailure {
         LlamaChatEngine llama = new LlamaChatEngine(config(TinyGgufModels.llama(dir)));
         ChatRequest request = ChatRequest.ofPrompt("Once upon a time").withTemperature(0).withMaxTokens(6);
-        PreparedJob<ChatRequest> prepared = prepare(llama, request);
+        PreparedJob<LlamaChatEngine.Plan> prepared = prepare(llama, request);
         EngineResult r = llama.run(prepared, ChunkSink.NONE);
         llama.close();
 
@@ -128,7 +144,7 @@ class LlamaChatEngineTest {
     void sameSeedGivesSameOutput() throws JobFailure {
         ChatRequest request = hello().withTemperature(1.2).withSeed(1234).withMaxTokens(24);
 
-        PreparedJob<ChatRequest> prepared = prepare(qwen2, request);
+        PreparedJob<LlamaChatEngine.Plan> prepared = prepare(qwen2, request);
         String first = text(qwen2.run(prepared, ChunkSink.NONE));
         String second = text(run(qwen2, request));
         String otherSeed = text(run(qwen2, request.withSeed(99)));
@@ -200,7 +216,7 @@ class LlamaChatEngineTest {
     @Test
     void eachRunIsOneInference() throws JobFailure {
         long before = qwen2.inferenceCount();
-        PreparedJob<ChatRequest> prepared = prepare(qwen2, hello().withMaxTokens(2));
+        PreparedJob<LlamaChatEngine.Plan> prepared = prepare(qwen2, hello().withMaxTokens(2));
         assertThat(qwen2.inferenceCount()).isEqualTo(before);
 
         qwen2.run(prepared, ChunkSink.NONE);
@@ -227,8 +243,8 @@ class LlamaChatEngineTest {
     void cacheMaterialHoldsWhatDeterminesTheOutputButNotTheStreamFlag() throws JobFailure {
         ChatRequest request = hello().withTemperature(0).withSeed(3).withStop(List.of("x"));
 
-        PreparedJob<ChatRequest> plain = prepare(qwen2, request);
-        PreparedJob<ChatRequest> streamed = prepare(qwen2, request.withStream(true));
+        PreparedJob<LlamaChatEngine.Plan> plain = prepare(qwen2, request);
+        PreparedJob<LlamaChatEngine.Plan> streamed = prepare(qwen2, request.withStream(true));
 
         assertThat(streamed.cacheMaterial()).isEqualTo(plain.cacheMaterial());
         assertThat(streamed.streaming()).isTrue();

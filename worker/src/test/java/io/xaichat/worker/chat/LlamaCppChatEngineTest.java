@@ -62,7 +62,7 @@ class LlamaCppChatEngineTest {
         return engine.run(prepare(engine, request), ChunkSink.NONE);
     }
 
-    static PreparedJob<ChatRequest> prepare(LlamaCppChatEngine engine, ChatRequest request) throws JobFailure {
+    static PreparedJob<ChatPlan> prepare(LlamaCppChatEngine engine, ChatRequest request) throws JobFailure {
         return engine.prepare(JobEnvelope.of("job-1", JobKind.CHAT, "replies", request));
     }
 
@@ -98,6 +98,23 @@ class LlamaCppChatEngineTest {
         assertThat(solo.modelId()).isEqualTo("tiny-qwen2-f16");
         assertThat(solo.slots()).isEqualTo(1);
         assertThat(batched.slots()).isEqualTo(4);
+    }
+
+    @Test
+    void runDecodesThePlansTokensWithoutRenderingThePromptAgain() throws JobFailure {
+        ChatRequest request = hello().withTemperature(0).withMaxTokens(4);
+        PreparedJob<ChatPlan> prepared = prepare(solo, request);
+        LlamaCppModel model = modelOf(solo);
+        int[] planned = prepared.plan().prompt().tokens();
+        assertThat(planned).containsExactly(model.tokenize(model.applyTemplate(request.messages()), true));
+
+        // Hand run a plan whose tokens are another prompt's: run must evaluate exactly those, not re-render the request.
+        ChatPrompts.Rendered other = new ChatPrompts.Rendered("Hi", model.tokenize("Hi", true));
+        PreparedJob<ChatPlan> swapped = new PreparedJob<>(prepared.envelope(),
+                new ChatPlan(prepared.plan().request(), other), prepared.cacheMaterial(), true, false);
+        assertThat(other.tokens().length).isLessThan(planned.length);
+        assertThat(solo.run(swapped, ChunkSink.NONE).usage().promptTokens()).isEqualTo(other.tokens().length);
+        assertThat(solo.run(prepared, ChunkSink.NONE).usage().promptTokens()).isEqualTo(planned.length);
     }
 
     @Test
@@ -220,7 +237,7 @@ class LlamaCppChatEngineTest {
     void aPassedDeadlineEndsTheJob() throws JobFailure {
         ChatRequest request = ChatRequest.ofPrompt("Once upon a time").withTemperature(0).withMaxTokens(50);
         JobEnvelope job = JobEnvelope.of("late", JobKind.CHAT, "replies", request).withDeadline(Instant.now().minusSeconds(1));
-        PreparedJob<ChatRequest> prepared = solo.prepare(job);
+        PreparedJob<ChatPlan> prepared = solo.prepare(job);
         assertThatThrownBy(() -> solo.run(prepared, ChunkSink.NONE))
                 .isInstanceOfSatisfying(JobFailure.class, f -> assertThat(f.code()).isEqualTo(ErrorCode.DEADLINE_EXPIRED));
         assertThat(text(run(solo, request.withMaxTokens(2)))).isNotNull(); // the slot is free again
@@ -246,9 +263,9 @@ class LlamaCppChatEngineTest {
     void qwen3ThinkingIsARequestOptionNeverSharingACacheKey() throws JobFailure {
         try (LlamaCppChatEngine qwen3 = new LlamaCppChatEngine(config(TinyGgufModels.qwen3(dir)))) {
             ChatRequest request = hello().withTemperature(0).withMaxTokens(8);
-            PreparedJob<ChatRequest> byDefault = prepare(qwen3, request);
-            PreparedJob<ChatRequest> on = prepare(qwen3, request.withThinking(true));
-            PreparedJob<ChatRequest> off = prepare(qwen3, request.withThinking(false));
+            PreparedJob<ChatPlan> byDefault = prepare(qwen3, request);
+            PreparedJob<ChatPlan> on = prepare(qwen3, request.withThinking(true));
+            PreparedJob<ChatPlan> off = prepare(qwen3, request.withThinking(false));
             assertThat(byDefault.cacheMaterial()).isEqualTo(on.cacheMaterial()); // Qwen3 thinks by default
             assertThat(off.cacheMaterial()).isNotEqualTo(on.cacheMaterial());
 
@@ -297,7 +314,7 @@ class LlamaCppChatEngineTest {
     @Test
     void aClosedEngineRefusesJobs() throws JobFailure {
         LlamaCppChatEngine engine = new LlamaCppChatEngine(config(qwen2File));
-        PreparedJob<ChatRequest> prepared = prepare(engine, hello());
+        PreparedJob<ChatPlan> prepared = prepare(engine, hello());
         engine.close();
         assertThatThrownBy(() -> engine.run(prepared, ChunkSink.NONE)).hasMessageContaining("is closed");
     }

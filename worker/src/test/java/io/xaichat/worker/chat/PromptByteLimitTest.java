@@ -32,7 +32,7 @@ class PromptByteLimitTest {
                     });
             // Within the byte bound the tokenizer still decides: this one fits.
             assertThat(engine.prepare(JobEnvelope.of("fits", JobKind.CHAT, "r", ChatRequest.ofPrompt("hello")))
-                    .request().prompt()).isEqualTo("hello");
+                    .plan().request().prompt()).isEqualTo("hello");
         }
     }
 

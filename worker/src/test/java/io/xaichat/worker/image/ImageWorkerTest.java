@@ -220,7 +220,7 @@ class ImageWorkerTest {
         }
     }
 
-    private static String code(List<ResultEnvelope> results, String jobId) {
+    private static ErrorCode code(List<ResultEnvelope> results, String jobId) {
         return results.stream().filter(r -> r.jobId().equals(jobId)).findFirst().orElseThrow().error().code();
     }
 

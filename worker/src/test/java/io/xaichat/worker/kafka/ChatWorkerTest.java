@@ -310,8 +310,8 @@ class ChatWorkerTest {
         throw new AssertionError("group " + group + " did not assign partitions to " + members + " members");
     }
 
-    private static String code(List<TopicRecord> dlq, String key) {
+    private static ErrorCode code(List<TopicRecord> dlq, String key) {
         return dlq.stream().filter(r -> r.keyString().equals(key)).findFirst().orElseThrow()
-                .header(RecordHeaders.ERROR_CODE).orElseThrow();
+                .header(RecordHeaders.ERROR_CODE).map(ErrorCode::fromWire).orElseThrow();
     }
 }

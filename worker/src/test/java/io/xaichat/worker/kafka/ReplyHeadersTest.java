@@ -75,7 +75,7 @@ class ReplyHeadersTest {
         assertThat(ReplyHeaders.of(badPartition).address(body("{}"), "job-1", badPartition).partition()).isNull();
     }
 
-    private static void assertRefused(ConsumerRecord<String, byte[]> r, String json, String code) throws Exception {
+    private static void assertRefused(ConsumerRecord<String, byte[]> r, String json, ErrorCode code) throws Exception {
         JsonNode tree = body(json);
         assertThatThrownBy(() -> ReplyHeaders.of(r).check(tree)).isInstanceOf(JobFailure.class)
                 .satisfies(e -> assertThat(((JobFailure) e).code()).isEqualTo(code));

@@ -51,7 +51,7 @@ class ReplyPublisherBudgetTest {
         assertThatThrownBy(() -> publisher.result(to, ok("x".repeat(5000)))).isInstanceOf(OutputTooLargeException.class)
                 .hasMessageContaining("--max-reply-bytes");
         assertThat(producer.history()).isEmpty();
-        publisher.result(to, ResultEnvelope.error("job", JobKind.CHAT, "w", "output_too_large", "too large"));
+        publisher.result(to, ResultEnvelope.error("job", JobKind.CHAT, "w", io.xaichat.schema.ErrorCode.OUTPUT_TOO_LARGE, "too large"));
         assertThat(producer.history()).hasSize(1);
     }
 }

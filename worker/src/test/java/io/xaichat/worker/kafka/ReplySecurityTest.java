@@ -103,9 +103,9 @@ class ReplySecurityTest {
         }
     }
 
-    private static String code(List<TopicRecord> dlq, String key) {
+    private static ErrorCode code(List<TopicRecord> dlq, String key) {
         return dlq.stream().filter(r -> key.equals(r.keyString())).findFirst().orElseThrow()
-                .header(RecordHeaders.ERROR_CODE).orElseThrow();
+                .header(RecordHeaders.ERROR_CODE).map(ErrorCode::fromWire).orElseThrow();
     }
 
     private long endOffsets(String topic) throws Exception {

@@ -186,12 +186,12 @@ class SpringKafkaInteropTest {
 
         assertThat(same.get("status").asText()).isEqualTo("ok");
         assertThat(refused.get("status").asText()).isEqualTo("error");
-        assertThat(refused.at("/error/code").asText()).isEqualTo(ErrorCode.REPLY_CONFLICT);
+        assertThat(refused.at("/error/code").asText()).isEqualTo(ErrorCode.REPLY_CONFLICT.wire());
         assertThat(refused.at("/error/message").asText()).contains(other).contains(replyTopic);
         List<TopicRecord> dlq = TopicReader.read(kafka.bootstrapServers(), topics.deadLetter(), 1, WAIT);
         assertThat(dlq).anySatisfy(r -> {
             assertThat(r.keyString()).isEqualTo("differs-1");
-            assertThat(r.header(RecordHeaders.ERROR_CODE)).contains(ErrorCode.REPLY_CONFLICT);
+            assertThat(r.header(RecordHeaders.ERROR_CODE)).contains(ErrorCode.REPLY_CONFLICT.wire());
         });
         try (TopicReader elsewhere = TopicReader.open(kafka.bootstrapServers(), other)) {
             assertThat(elsewhere.readFor(Duration.ofSeconds(2))).as("nothing goes to the body's topic").isEmpty();

@@ -86,13 +86,13 @@ class WorkerMetricsScrapeTest {
 
             // The hooks run once the broker acknowledged; the last job's may trail its reply by a moment.
             await().atMost(WAIT).untilAsserted(() -> assertThat(MetricsText.scrape(url)
-                    .value("xaichat_dead_letters_total", "kind", "chat", "code", ErrorCode.SCHEMA_VIOLATION)).isEqualTo(1));
+                    .value("xaichat_dead_letters_total", "kind", "chat", "code", ErrorCode.SCHEMA_VIOLATION.wire())).isEqualTo(1));
             MetricsText m = MetricsText.scrape(url);
 
             assertThat(m.value("xaichat_jobs_total", "kind", "chat", "status", "ok")).isEqualTo(2);
             assertThat(m.value("xaichat_jobs_total", "kind", "chat", "status", "expired")).isEqualTo(1);
             assertThat(m.value("xaichat_jobs_total", "kind", "chat", "status", "error")).isEqualTo(1);
-            assertThat(m.value("xaichat_dead_letters_total", "kind", "chat", "code", ErrorCode.MALFORMED_JSON)).isEqualTo(1);
+            assertThat(m.value("xaichat_dead_letters_total", "kind", "chat", "code", ErrorCode.MALFORMED_JSON.wire())).isEqualTo(1);
             // The original service's names.
             assertThat(m.value("chat_requests_total", "status", "ok")).isEqualTo(2);
             assertThat(m.value("chat_requests_total", "status", "expired")).isEqualTo(1);

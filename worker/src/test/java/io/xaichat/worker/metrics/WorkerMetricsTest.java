@@ -106,7 +106,7 @@ class WorkerMetricsTest {
     void twoWorkersInOneJvmKeepSeparateCounts() {
         WorkerMetrics a = new WorkerMetrics();
         WorkerMetrics b = new WorkerMetrics();
-        a.deadLettered(JobKind.CHAT, "malformed_json");
+        a.deadLettered(JobKind.CHAT, io.xaichat.schema.ErrorCode.MALFORMED_JSON);
         assertThat(MetricsText.of(a.registry()).value("xaichat_dead_letters_total", "kind", "chat", "code", "malformed_json")).isEqualTo(1);
         assertThat(MetricsText.of(b.registry()).value("xaichat_dead_letters_total", "kind", "chat", "code", "malformed_json")).isZero();
     }

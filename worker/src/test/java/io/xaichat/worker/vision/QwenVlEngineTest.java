@@ -84,6 +84,29 @@ class QwenVlEngineTest {
     }
 
     @Test
+    void runWorksFromThePlansResizedImageWithoutDecodingTheRequestAgain() throws Exception {
+        ObjectNode pic = request("What is this?", null, null).put("max_tokens", 8);
+        ObjectNode otherPicture = request("What is this?", null, null).put("max_tokens", 8);
+        otherPicture.putObject("image").put("base64",
+                Base64.getEncoder().encodeToString(ImageInputTest.encode("jpeg", 300, 200)));
+        PreparedJob<VisionPlan> a = engine.prepare(job(pic));
+        PreparedJob<VisionPlan> b = engine.prepare(job(otherPicture));
+        // The plan holds the image already resized to the processor's target size, as RGB bytes.
+        QwenVlImageProcessor.Size size = a.plan().image().size();
+        assertThat(a.plan().image().rgb()).hasSize(size.width() * size.height() * 3);
+        assertThat(size.width() % 28).isZero(); // sides are multiples of patch × merge size
+        assertThat(size.height() % 28).isZero();
+
+        String answerA = engine.run(a, ChunkSink.NONE).output().asText();
+        String answerB = engine.run(b, ChunkSink.NONE).output().asText();
+        assertThat(answerA).isNotEqualTo(answerB);
+        // A's request (its image in base64) with B's pixels answers as B: run reads the plan, not the request.
+        PreparedJob<VisionPlan> swapped = new PreparedJob<>(a.envelope(),
+                new VisionPlan(a.plan().request(), b.plan().image(), a.plan().settings()), a.cacheMaterial(), true, false);
+        assertThat(engine.run(swapped, ChunkSink.NONE).output().asText()).isEqualTo(answerB);
+    }
+
+    @Test
     void seededSamplingRepeatsAndStreamingPiecesAddUpToTheOutput() throws Exception {
         ObjectNode req = request("Describe", 0.9, 42L).put("max_tokens", 12).put("stream", true);
         List<String> pieces = new ArrayList<>();
@@ -100,10 +123,10 @@ class QwenVlEngineTest {
 
     @Test
     void prepareHashesWhatDeterminesTheOutputAndMarksDeterminism() throws Exception {
-        PreparedJob<VisionRequest> greedy = engine.prepare(job(request("q", null, null)));
-        PreparedJob<VisionRequest> streamed = engine.prepare(job(request("q", null, null).put("stream", true)));
-        PreparedJob<VisionRequest> unseeded = engine.prepare(job(request("q", 0.7, null)));
-        PreparedJob<VisionRequest> other = engine.prepare(job(request("q2", null, null)));
+        PreparedJob<VisionPlan> greedy = engine.prepare(job(request("q", null, null)));
+        PreparedJob<VisionPlan> streamed = engine.prepare(job(request("q", null, null).put("stream", true)));
+        PreparedJob<VisionPlan> unseeded = engine.prepare(job(request("q", 0.7, null)));
+        PreparedJob<VisionPlan> other = engine.prepare(job(request("q2", null, null)));
         assertThat(greedy.deterministic()).isTrue();
         assertThat(unseeded.deterministic()).isFalse();
         assertThat(engine.prepare(job(request("q", 0.7, 3L))).deterministic()).isTrue();
@@ -127,7 +150,7 @@ class QwenVlEngineTest {
         assertFailure(request("q", -1.0, null), ErrorCode.INVALID_REQUEST, "temperature");
     }
 
-    private static void assertFailure(ObjectNode request, String code, String message) {
+    private static void assertFailure(ObjectNode request, ErrorCode code, String message) {
         assertThatThrownBy(() -> engine.prepare(job(request))).isInstanceOf(JobFailure.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((JobFailure) e).code()).isEqualTo(code));

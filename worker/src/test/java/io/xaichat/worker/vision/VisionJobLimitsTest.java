@@ -45,7 +45,7 @@ class VisionJobLimitsTest {
     @Test
     void aPhonePhotoIsCappedAt1280VisualTokensDespiteThePublishedMaxPixels() throws Exception {
         try (QwenVlEngine engine = load(VisionEngineConfig.of("m", model))) {
-            PreparedJob<VisionRequest> job = engine.prepare(job(request("What is this?", phonePhoto)));
+            PreparedJob<VisionPlan> job = engine.prepare(job(request("What is this?", phonePhoto)));
             // The published file says 12845056 (16,384 tokens); the worker's cap is 1280 windows of 28×28.
             assertThat(job.cacheMaterial().get("max_pixels").asLong()).isEqualTo(1280L * 28 * 28);
             String[] resized = job.cacheMaterial().get("resized").asText().split("x");

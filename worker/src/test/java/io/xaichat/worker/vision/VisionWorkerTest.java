@@ -191,7 +191,7 @@ class VisionWorkerTest {
         List<TopicRecord> dlq = bench.deadLetters(4, WAIT);
         assertThat(dlq).extracting(TopicRecord::keyString).containsExactlyInAnyOrderElementsOf(bad);
         assertThat(dlq).allSatisfy(r -> {
-            assertThat(r.header(RecordHeaders.ERROR_CODE)).contains(ErrorCode.INPUT_REJECTED);
+            assertThat(r.header(RecordHeaders.ERROR_CODE)).contains(ErrorCode.INPUT_REJECTED.wire());
             assertThat(r.header(RecordHeaders.ERROR_MESSAGE)).isPresent();
         });
         assertThat(engine.inferenceCount()).isEqualTo(1);
