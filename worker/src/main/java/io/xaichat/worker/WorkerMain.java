@@ -68,8 +68,15 @@ public final class WorkerMain implements Callable<Integer> {
         try (BrokerProbe probe = BrokerProbe.of(new KafkaClients(config.worker()).admin())) {
             WorkerReadiness readiness = new WorkerReadiness(probe);
             // Up before the models load, so an orchestrator sees the process alive but not ready.
-            HealthServer health = config.metrics() != null
-                    ? HealthServer.start(config.metrics(), metrics.registry(), readiness) : null;
+            HealthServer health;
+            try {
+                health = config.metrics() != null
+                        ? HealthServer.start(config.metrics(), metrics.registry(), readiness) : null;
+            } catch (java.io.UncheckedIOException e) {
+                // A port in use is the machine's state, not a bad setting: a message, no stack trace.
+                System.err.println("xaichat-worker: " + e.getMessage());
+                return 1;
+            }
             try {
                 return serve(config, metrics, readiness);
             } finally {

@@ -70,4 +70,16 @@ class WorkerMainSettingsTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void aMetricsPortInUseIsAMessageNotAStackTrace() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Run run = run(Map.of(), "--metrics-port", String.valueOf(taken.getLocalPort()), "--metrics-bind",
+                    "127.0.0.1", "--bootstrap-servers", "127.0.0.1:1");
+            assertThat(run.exit()).as(run.err()).isEqualTo(1);
+            assertThat(run.err()).contains("cannot listen for metrics and health checks on 127.0.0.1:"
+                    + taken.getLocalPort()).contains("--metrics-port");
+            assertThat(run.err()).doesNotMatch("(?s).*\\n\\s+at [a-z].*");
+        }
+    }
 }
