@@ -8,7 +8,6 @@ import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.JobKind;
 import io.xaichat.schema.ResultEnvelope;
 import io.xaichat.worker.Worker;
-import io.xaichat.worker.config.ThroughputConfig;
 import io.xaichat.worker.engine.Engine;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +56,8 @@ public final class ChatConcurrencyBench {
 
     private Measured tokensPerSecond(Engine<?> engine, int concurrency) throws Exception {
         String prefix = cluster.prefix("chatconc");
-        var config = cluster.workerConfig("chatconc", prefix, 4, false, JobKind.CHAT)
-                .withThroughput(ThroughputConfig.DEFAULTS.withConcurrency(JobKind.CHAT, concurrency));
+        var config = cluster.workerConfig("chatconc", prefix, 4, false, JobKind.CHAT,
+                java.util.Map.of("chat-concurrency", String.valueOf(concurrency)));
         Worker worker = cluster.startWorker(config, engine);
         try (XaiChatClient client = cluster.client(prefix)) {
             Jobs.roundTrip(client, Jobs.job(Jobs.chat(Jobs.PROMPT, 4, false), CachePolicy.BYPASS)); // warm-up

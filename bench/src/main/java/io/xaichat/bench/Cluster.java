@@ -8,6 +8,7 @@ import io.xaichat.schema.JobKind;
 import io.xaichat.schema.Topics;
 import io.xaichat.worker.Worker;
 import io.xaichat.worker.config.WorkerConfig;
+import io.xaichat.worker.config.StartupConfig;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.kafka.JobListener;
 import io.xaichat.worker.kafka.TopicProvisioner;
@@ -65,9 +66,18 @@ public final class Cluster implements AutoCloseable {
      * pieces per stream chunk, 10 min cache lock) with 16 MiB records, the given partitions and optional cache.
      */
     public WorkerConfig workerConfig(String workerId, String prefix, int partitions, boolean cache, JobKind kind) {
-        return new WorkerConfig(workerId, bootstrapServers(), Map.of(), new Topics(prefix), Set.of(kind), partitions,
-                (short) 1, "consumer", Duration.ofMinutes(5), cache ? URI.create(redisUrl()) : null,
-                Duration.ofHours(1), Duration.ofMinutes(10), 16 << 20, 4096, STREAM_BATCH, Duration.ofSeconds(30), true);
+        return workerConfig(workerId, prefix, partitions, cache, kind, Map.of());
+    }
+
+    /** @param settings further settings by flag name ({@code "chat-concurrency" → "1"}) */
+    public WorkerConfig workerConfig(String workerId, String prefix, int partitions, boolean cache, JobKind kind,
+                                     Map<String, String> settings) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("worker-id", workerId, "bootstrap-servers", bootstrapServers(),
+                "topic-prefix", prefix, "kinds", kind.wireName(), "partitions", String.valueOf(partitions),
+                "redis-url", cache ? redisUrl() : "none", "max-record-bytes", String.valueOf(16 << 20),
+                "stream-batch-size", String.valueOf(STREAM_BATCH), "shutdown-grace", "30s"));
+        all.putAll(settings);
+        return StartupConfig.worker(all);
     }
 
     /** Creates {@code topic} with {@code partitions} partitions unless it exists. */

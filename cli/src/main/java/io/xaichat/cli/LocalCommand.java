@@ -5,14 +5,15 @@ import io.xaichat.models.ModelManifest;
 import io.xaichat.local.LocalServices;
 import io.xaichat.worker.Worker;
 import io.xaichat.worker.WorkerMain;
-import io.xaichat.worker.engine.Engine;
-import java.util.List;
-import io.xaichat.worker.config.ChatOptions;
+import io.xaichat.worker.EngineLoadException;
 import io.xaichat.worker.config.ConfigException;
-import io.xaichat.worker.config.ImageOptions;
-import io.xaichat.worker.config.ModelsLocation;
-import io.xaichat.worker.config.VisionOptions;
-import io.xaichat.worker.config.WorkerOptions;
+import io.xaichat.worker.config.ConfigValues;
+import io.xaichat.worker.config.StartupConfig;
+import io.xaichat.worker.config.WorkerSettings;
+import io.xaichat.worker.engine.Engine;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.List;
 import io.xaichat.worker.gguf.ModelSpec;
 import io.xaichat.worker.gguf.SyntheticChatModels;
 import io.xaichat.worker.kafka.JobListener;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
@@ -30,23 +30,21 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code xaichat local ...}: the whole system on one machine in one process — an in-process Kafka broker, a real
  * redis-server and a worker — around one command, then a clean shutdown. Existing services are used instead when
- * {@code KAFKA_BOOTSTRAP_SERVERS} / {@code REDIS_URL} are set.
+ * {@code --bootstrap-servers} / {@code --redis-url} (or {@code KAFKA_BOOTSTRAP_SERVERS} / {@code REDIS_URL}) are set.
  */
 @Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a command against an embedded broker, redis-server and worker on this machine.",
                 "Options before the subcommand configure the worker (same flags and environment variables as "
                         + "xaichat-worker); e.g. xaichat local --kinds chat,image bulk in.jsonl --out out.jsonl"},
-        subcommands = {BulkCommand.class, SubmitCommand.class, LocalWorkerCommand.class})
+        subcommands = {BulkCommand.class, SubmitCommand.class, LocalWorkerCommand.class},
+        modelTransformer = WorkerSettings.LocalOptions.class)
 public final class LocalCommand implements Runnable {
 
     @Spec
     CommandSpec spec;
 
-    @Mixin WorkerOptions worker;
-    @Mixin ModelsLocation models;
-    @Mixin ChatOptions chat;
-    @Mixin VisionOptions vision;
-    @Mixin ImageOptions image;
+    /** The worker's settings, read once in {@link #start}. */
+    private StartupConfig settings;
 
     @Option(names = "--kafka-port", defaultValue = "${env:XAICHAT_LOCAL_KAFKA_PORT:-0}",
             description = "Port of the embedded broker (0 = any free port). Env XAICHAT_LOCAL_KAFKA_PORT.")
@@ -83,23 +81,41 @@ public final class LocalCommand implements Runnable {
      * Kafka connection is pointed at them.
      */
     LocalServices start(PrintWriter status) {
-        if (synthetic) chat.model(syntheticModel(status));
-        List<Engine<?>> engines = WorkerMain.loadEngines(worker.enabledKinds(), models, chat, vision, image,
-                (engine, took) -> {});
+        Map<String, String> flags = new HashMap<>(WorkerSettings.LOCAL.givenFlags(spec));
+        Map<String, String> env = System.getenv();
+        settings = StartupConfig.read(WorkerSettings.LOCAL, flags, env);
+        if (synthetic) {
+            flags.put(WorkerSettings.CHAT_MODEL.name(),
+                    syntheticModel(settings.values().get(WorkerSettings.MODELS_DIR), status).toString());
+            settings = StartupConfig.read(WorkerSettings.LOCAL, flags, env);
+        }
+        List<Engine<?>> engines = WorkerMain.loadEngines(settings, (engine, took) -> {});
         if (synthetic) {
             syntheticModelId = engines.stream().filter(e -> e.kind() == JobKind.CHAT).map(Engine::modelId)
                     .findFirst().orElse(null);
         }
+        // A broker or cache named by flag or variable is used instead of an embedded one (flag over variable).
+        ConfigValues values = settings.values();
+        String bootstrap = values.isSet(WorkerSettings.BOOTSTRAP_SERVERS) ? settings.worker().bootstrapServers() : null;
+        String redis = values.isSet(WorkerSettings.REDIS_URL) ? values.get(WorkerSettings.REDIS_URL) : null;
         try {
-            return new LocalServices(blank(System.getenv("KAFKA_BOOTSTRAP_SERVERS")), blank(System.getenv("REDIS_URL")),
-                    kafkaPort, redisPort, dataDir,
-                    (bootstrap, redis) -> new Worker(worker.connectTo(bootstrap, redis).toConfig(), engines,
-                            JobListener.NONE),
+            return new LocalServices(bootstrap, redis, kafkaPort, redisPort, dataDir,
+                    (localBootstrap, localRedis) -> {
+                        Map<String, String> connected = new HashMap<>(flags);
+                        connected.put(WorkerSettings.BOOTSTRAP_SERVERS.name(), localBootstrap);
+                        connected.put(WorkerSettings.REDIS_URL.name(), localRedis);
+                        return new Worker(StartupConfig.read(WorkerSettings.LOCAL, connected, env).worker(), engines,
+                                JobListener.NONE);
+                    },
                     status);
         } catch (RuntimeException e) {
             engines.forEach(Engine::close);
             throw e;
         }
+    }
+
+    private Path kafkaConfig() {
+        return settings.values().get(WorkerSettings.KAFKA_CONFIG);
     }
 
     /** The chat model id of the --synthetic stand-in, once loaded. */
@@ -125,16 +141,16 @@ public final class LocalCommand implements Runnable {
         if (own.isEmpty()) status.println("local: --synthetic: every chat model name maps to " + syntheticModelId);
     }
 
-    private Path syntheticModel(PrintWriter status) {
+    private Path syntheticModel(Path modelsDir, PrintWriter status) {
         if (!SYNTHETIC_ARCHITECTURES.contains(syntheticArchitecture)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--synthetic-arch must be one of "
                     + String.join(", ", SYNTHETIC_ARCHITECTURES) + ", got '" + syntheticArchitecture + "'");
         }
         Path file;
         try {
-            file = writeSyntheticModel(models.dir().resolve("synthetic"), syntheticArchitecture);
+            file = writeSyntheticModel(modelsDir.resolve("synthetic"), syntheticArchitecture);
         } catch (java.io.IOException e) {
-            throw new ConfigException("cannot write the synthetic model into " + models.dir().resolve("synthetic")
+            throw new ConfigException("cannot write the synthetic model into " + modelsDir.resolve("synthetic")
                     + ": " + e.getMessage());
         }
         status.println("local: --synthetic: chat answers come from a random-weight model (" + file + ")");
@@ -159,10 +175,6 @@ public final class LocalCommand implements Runnable {
         return file;
     }
 
-    private static String blank(String s) {
-        return s == null || s.isBlank() ? null : s;
-    }
-
     /**
      * The root command's execution strategy: a {@code local} subcommand runs inside {@link LocalServices};
      * everything else runs as usual.
@@ -182,18 +194,22 @@ public final class LocalCommand implements Runnable {
         try (LocalServices services = command.start(status)) {
             if (target instanceof KafkaCommand kafka) {
                 kafka.connection().useLocal(services.bootstrapServers(), services.worker().config().topics().prefix(),
-                        command.worker.kafkaConfig());
+                        command.kafkaConfig());
             }
             if (target instanceof LocalWorkerCommand w) w.services = services;
             if (target instanceof BulkCommand bulk && command.syntheticModelId != null) {
                 command.standIn(bulk.modelMap, status);
             }
-            if (target instanceof LocalServicesAware aware) aware.useLocal(services, command.worker.kafkaConfig());
+            if (target instanceof LocalServicesAware aware) aware.useLocal(services, command.kafkaConfig());
             return new CommandLine.RunLast().execute(parsed);
         } catch (ConfigException e) {
             status.println("xaichat local: " + e.getMessage());
             status.flush();
             return 2;
+        } catch (EngineLoadException e) {
+            status.println("xaichat local: " + e.getMessage());
+            status.flush();
+            return e.exitCode();
         }
     }
 }

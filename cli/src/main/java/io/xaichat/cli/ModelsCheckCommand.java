@@ -3,8 +3,7 @@ package io.xaichat.cli;
 import io.xaichat.models.LocalFileCheck;
 import io.xaichat.models.ModelFile;
 import io.xaichat.models.ModelSpec;
-import io.xaichat.worker.config.ImageOptions;
-import io.xaichat.worker.config.VisionOptions;
+import io.xaichat.worker.config.WorkerSettings;
 import io.xaichat.worker.image.ImageEngineConfig;
 import io.xaichat.worker.image.LcmModelCheck;
 import io.xaichat.worker.vision.QwenVlModelCheck;
@@ -78,7 +77,7 @@ public final class ModelsCheckCommand implements Callable<Integer> {
         out.println("  manifest files: " + present + " of " + model.files().size() + " present");
         switch (model.kind()) {
             case VISION -> {
-                Path dir = options.modelsDir.resolve(VisionOptions.DEFAULT_MODEL);
+                Path dir = options.modelsDir.resolve(WorkerSettings.DEFAULT_VISION_MODEL);
                 String suffix = model.variant().equals("fp32") ? "" : "_" + model.variant();
                 QwenVlModelCheck.Report r = QwenVlModelCheck.inspect(dir, suffix);
                 r.lines().forEach(l -> out.println("  " + l));
@@ -86,7 +85,7 @@ public final class ModelsCheckCommand implements Callable<Integer> {
                 merge(problems, r.problems());
             }
             case IMAGE -> {
-                Path dir = options.modelsDir.resolve(ImageOptions.DEFAULT_MODEL);
+                Path dir = options.modelsDir.resolve(WorkerSettings.DEFAULT_IMAGE_MODEL);
                 LcmModelCheck.Report r = LcmModelCheck.inspect(ImageEngineConfig.of(model.id(), dir, 1, null));
                 r.lines().forEach(l -> out.println("  " + l));
                 merge(problems, r.problems());

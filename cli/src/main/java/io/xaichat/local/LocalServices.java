@@ -29,7 +29,7 @@ public final class LocalServices implements AutoCloseable {
         try {
             if (existingBootstrap != null) {
                 bootstrapServers = existingBootstrap;
-                status.println("local: using Kafka at " + bootstrapServers + " (KAFKA_BOOTSTRAP_SERVERS)");
+                status.println("local: using Kafka at " + bootstrapServers + " (--bootstrap-servers / KAFKA_BOOTSTRAP_SERVERS)");
             } else {
                 // Topics exist because someone created them on purpose (the worker its job topics, clients their
                 // reply topics): no record names a topic into existence.
@@ -44,7 +44,7 @@ public final class LocalServices implements AutoCloseable {
             }
             if (existingRedis != null) {
                 redisUrl = existingRedis;
-                status.println("local: using Redis from REDIS_URL");
+                status.println("local: using Redis from --redis-url / REDIS_URL");
             } else {
                 // A random password: any local process could otherwise read cached answers or plant false ones.
                 EmbeddedRedis redis = EmbeddedRedis.onPort(redisPort).withPassword(EmbeddedRedis.randomPassword());

@@ -10,6 +10,9 @@ import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.JobKind;
 import io.xaichat.schema.Json;
 import io.xaichat.schema.ResultEnvelope;
+import io.xaichat.testkit.KafkaExtension;
+import io.xaichat.testkit.KafkaHandle;
+import io.xaichat.testkit.Names;
 import io.xaichat.testkit.gguf.TinyGgufModels;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code xaichat local}: the whole system in one process around a command, with real broker, Redis and engine. */
@@ -103,6 +107,34 @@ class LocalCommandTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains(missing.toAbsolutePath().toString()).contains("xaichat models pull chat");
+    }
+
+    /** The flag names the broker (it used to be ignored: only KAFKA_BOOTSTRAP_SERVERS was looked at). */
+    @Test
+    @ExtendWith(KafkaExtension.class)
+    void aBrokerNamedByFlagIsUsedInsteadOfAnEmbeddedOne(KafkaHandle kafka) {
+        List<String> args = new ArrayList<>(List.of("local"));
+        args.addAll(workerFlags());
+        args.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", Names.unique("localflag"),
+                "submit", "--prompt", "hi", "--max-tokens", "4"));
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = run(out, err, args);
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("local: using Kafka at " + kafka.bootstrapServers())
+                .doesNotContain("Kafka broker (in-process)");
+    }
+
+    @Test
+    void badWorkerSettingsAreAllReportedWithExitCode2BeforeAnythingStarts() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = run(out, err, List.of("local", "--chat-threads", "-1", "--partitions", "zero", "submit",
+                "--prompt", "hi"));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--chat-threads (XAICHAT_CHAT_THREADS): -1 is below the minimum 0")
+                .contains("--partitions (XAICHAT_TOPIC_PARTITIONS): 'zero' is not a whole number")
+                .doesNotContain("Kafka broker (in-process)").doesNotContain("Exception");
     }
 
     @Test

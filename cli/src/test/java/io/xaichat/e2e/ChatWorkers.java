@@ -1,20 +1,17 @@
 package io.xaichat.e2e;
 
-import io.xaichat.schema.JobKind;
-import io.xaichat.schema.Topics;
 import io.xaichat.testkit.gguf.TinyGgufModels;
 import io.xaichat.worker.Worker;
 import io.xaichat.worker.chat.ChatEngineConfig;
 import io.xaichat.worker.chat.LlamaCppChatEngine;
 import io.xaichat.worker.config.WorkerConfig;
+import io.xaichat.worker.config.StartupConfig;
 import io.xaichat.worker.kafka.JobListener;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Real chat workers (the worker runtime with the llama-cpp engine on a tiny random-weight GGUF) in one group. */
 final class ChatWorkers implements AutoCloseable {
@@ -28,10 +25,11 @@ final class ChatWorkers implements AutoCloseable {
         ChatWorkers all = new ChatWorkers();
         try {
             for (int i = 0; i < count; i++) {
-                WorkerConfig config = new WorkerConfig("worker-" + i, bootstrapServers, Map.of(), new Topics(prefix),
-                        Set.of(JobKind.CHAT), PARTITIONS, (short) 1, "classic", Duration.ofMinutes(5),
-                        redisUrl == null ? null : URI.create(redisUrl), Duration.ofHours(1), Duration.ofSeconds(30),
-                        16 << 20, 4096, 1, Duration.ofSeconds(5), true);
+                WorkerConfig config = StartupConfig.worker(Map.of("worker-id", "worker-" + i,
+                        "bootstrap-servers", bootstrapServers, "topic-prefix", prefix,
+                        "partitions", String.valueOf(PARTITIONS), "group-protocol", "classic",
+                        "redis-url", redisUrl == null ? "none" : redisUrl, "cache-lock-ttl", "30s",
+                        "max-record-bytes", String.valueOf(16 << 20), "stream-batch-size", "1", "shutdown-grace", "5s"));
                 // The default engine: it serves every request option the golden OpenAI file maps.
                 LlamaCppChatEngine engine = new LlamaCppChatEngine(ChatEngineConfig.defaults(model).withThreads(1)
                         .withContextLength(256).withDefaultMaxTokens(8));

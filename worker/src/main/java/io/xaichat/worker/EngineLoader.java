@@ -5,7 +5,9 @@ import io.xaichat.worker.chat.ChatEngineConfig;
 import io.xaichat.llama.NativeLibraryException;
 import io.xaichat.worker.chat.LlamaChatEngine;
 import io.xaichat.worker.chat.LlamaCppChatEngine;
-import io.xaichat.worker.config.ConfigException;
+import io.xaichat.worker.EngineLoadException.Reason;
+import io.xaichat.worker.config.Setting;
+import io.xaichat.worker.config.WorkerSettings;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.image.ImageEngineConfig;
 import io.xaichat.worker.image.LcmImageEngine;
@@ -22,8 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads the resident engine of each enabled kind, once, at start. A missing model names the file and the command
- * that downloads it; any failure closes the engines already loaded.
+ * Loads the resident engine of each enabled kind, once, at start. Failures are {@link EngineLoadException}s that
+ * say what went wrong (model missing, native library, model refused), distinct from bad settings, which are found
+ * before; a missing model names the file and the command that downloads it. Any failure closes the engines already
+ * loaded.
  */
 public final class EngineLoader {
     private static final Logger log = LoggerFactory.getLogger(EngineLoader.class);
@@ -59,59 +63,68 @@ public final class EngineLoader {
     }
 
     static Engine<?> loadChat(ChatEngineConfig config) {
-        requireFile(JobKind.CHAT, config.model(), "XAICHAT_CHAT_MODEL");
+        requireFile(JobKind.CHAT, config.model(), WorkerSettings.CHAT_MODEL);
         try {
             return switch (config.engine()) {
                 case LLAMA_CPP -> new LlamaCppChatEngine(config);
                 case JAVA_LLAMA_CPP -> new LlamaChatEngine(config);
             };
         } catch (NativeLibraryException e) {
-            throw new ConfigException("chat engine " + config.engine() + ": " + e.getMessage()
-                    + " (or choose the java-llama-cpp engine with --chat-engine/XAICHAT_CHAT_ENGINE)");
+            throw new EngineLoadException(Reason.NATIVE_LIBRARY, "chat engine " + config.engine() + ": "
+                    + e.getMessage() + " (or choose the java-llama-cpp engine with --chat-engine (XAICHAT_CHAT_ENGINE))", e);
+        } catch (UnsatisfiedLinkError e) {
+            throw new EngineLoadException(Reason.NATIVE_LIBRARY, "chat engine " + config.engine() + ": "
+                    + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new ConfigException("chat model " + config.model() + " could not be loaded by the " + config.engine()
-                    + " engine: " + e.getMessage());
+            throw new EngineLoadException(Reason.MODEL_UNLOADABLE, "chat model " + config.model()
+                    + " could not be loaded by the " + config.engine() + " engine: " + e.getMessage(), e);
         }
     }
 
     static Engine<?> loadVision(VisionEngineConfig config) {
-        requireDir(JobKind.VISION, config.modelDir(), "XAICHAT_VISION_MODEL");
+        requireDir(JobKind.VISION, config.modelDir(), WorkerSettings.VISION_MODEL);
         try {
             return QwenVlEngine.load(config);
+        } catch (UnsatisfiedLinkError e) {
+            throw new EngineLoadException(Reason.NATIVE_LIBRARY, "vision engine (ONNX Runtime): " + e.getMessage(), e);
         } catch (Exception e) {
-            throw new ConfigException("vision model in " + config.modelDir() + " could not be loaded: " + e.getMessage()
-                    + hint(JobKind.VISION));
+            throw new EngineLoadException(Reason.MODEL_UNLOADABLE, "vision model in " + config.modelDir() + " could not be loaded: "
+                    + e.getMessage() + hint(JobKind.VISION), e);
         }
     }
 
     static Engine<?> loadImage(ImageEngineConfig config) {
-        requireDir(JobKind.IMAGE, config.modelDir(), "XAICHAT_IMAGE_MODEL");
+        requireDir(JobKind.IMAGE, config.modelDir(), WorkerSettings.IMAGE_MODEL);
         for (Path p : List.of(config.textEncoder(), config.unet(), config.vaeDecoder())) {
-            requireFile(JobKind.IMAGE, p, "XAICHAT_IMAGE_MODEL");
+            requireFile(JobKind.IMAGE, p, WorkerSettings.IMAGE_MODEL);
         }
         if (config.outputDir() == null) {
-            log.warn("image: no --output-dir/XAICHAT_OUTPUT_DIR, so every PNG is returned inline; one above ~750 KB "
+            log.warn("image: no --output-dir (XAICHAT_OUTPUT_DIR), so every PNG is returned inline; one above ~750 KB "
                     + "exceeds a broker's default max.message.bytes (1 MB) and ends as reply_failed");
         }
         try {
             return LcmImageEngine.open(config);
+        } catch (UnsatisfiedLinkError e) {
+            throw new EngineLoadException(Reason.NATIVE_LIBRARY, "image engine (ONNX Runtime): " + e.getMessage(), e);
         } catch (Exception e) {
-            throw new ConfigException("image model in " + config.modelDir() + " could not be loaded: " + e.getMessage()
-                    + hint(JobKind.IMAGE));
+            throw new EngineLoadException(Reason.MODEL_UNLOADABLE, "image model in " + config.modelDir() + " could not be loaded: "
+                    + e.getMessage() + hint(JobKind.IMAGE), e);
         }
     }
 
-    private static void requireFile(JobKind kind, Path file, String env) {
+    private static void requireFile(JobKind kind, Path file, Setting<Path> model) {
+        String setting = model.label();
         if (!Files.isRegularFile(file)) {
-            throw new ConfigException(kind.wireName() + " model file not found: " + file.toAbsolutePath()
-                    + hint(kind) + ", or point " + env + " at the file");
+            throw new EngineLoadException(Reason.MODEL_MISSING, kind.wireName() + " model file not found: "
+                    + file.toAbsolutePath() + hint(kind) + ", or point " + setting + " at the file", null);
         }
     }
 
-    private static void requireDir(JobKind kind, Path dir, String env) {
+    private static void requireDir(JobKind kind, Path dir, Setting<Path> model) {
+        String setting = model.label();
         if (!Files.isDirectory(dir)) {
-            throw new ConfigException(kind.wireName() + " model directory not found: " + dir.toAbsolutePath()
-                    + hint(kind) + ", or point " + env + " at the directory");
+            throw new EngineLoadException(Reason.MODEL_MISSING, kind.wireName() + " model directory not found: "
+                    + dir.toAbsolutePath() + hint(kind) + ", or point " + setting + " at the directory", null);
         }
     }
 

@@ -1,11 +1,11 @@
 package io.xaichat.worker;
 
-import io.xaichat.schema.JobKind;
-import io.xaichat.worker.config.ChatOptions;
 import io.xaichat.worker.config.ConfigException;
-import io.xaichat.worker.config.ImageOptions;
-import io.xaichat.worker.config.LoggingOptions;
-import io.xaichat.worker.config.MetricsOptions;
+import io.xaichat.worker.config.LogSetup;
+import io.xaichat.worker.config.StartupConfig;
+import io.xaichat.worker.config.WorkerConfig;
+import io.xaichat.worker.config.WorkerSettings;
+import java.util.Map;
 import io.xaichat.worker.health.BrokerProbe;
 import io.xaichat.worker.health.HealthServer;
 import io.xaichat.worker.health.WorkerReadiness;
@@ -14,21 +14,17 @@ import io.xaichat.worker.metrics.WorkerMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import io.xaichat.worker.config.ModelsLocation;
-import io.xaichat.worker.config.VisionOptions;
-import io.xaichat.worker.config.WorkerConfig;
-import io.xaichat.worker.config.WorkerOptions;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.kafka.JobListener;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 import sun.misc.Signal;
 
 /**
@@ -36,52 +32,51 @@ import sun.misc.Signal;
  * the running job within the grace period, commits, closes the models and exits 0.
  */
 @Command(name = "xaichat-worker", mixinStandardHelpOptions = true, sortOptions = false,
+        modelTransformer = WorkerSettings.Options.class,
         description = "Serves chat, vision and image jobs from Kafka with resident, CPU-pinned models.")
 public final class WorkerMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
 
-    @Mixin WorkerOptions worker;
-    @Mixin ModelsLocation models;
-    @Mixin ChatOptions chat;
-    @Mixin VisionOptions vision;
-    @Mixin ImageOptions image;
-    @Mixin MetricsOptions metricsOptions;
-    @Mixin LoggingOptions logging;
+    @Spec CommandSpec spec;
 
-    /** Reads every setting once and validates it, then loads the engines of the enabled kinds. */
-    public static Worker build(WorkerOptions worker, ModelsLocation models, ChatOptions chat, VisionOptions vision,
-                               ImageOptions image, JobListener listener) {
-        WorkerConfig config = worker.toConfig();
-        return new Worker(config, loadEngines(config.kinds(), models, chat, vision, image, (e, took) -> {}), listener);
+    /** Every setting, read once from flags, environment and defaults and validated before anything connects. */
+    public static StartupConfig settings(CommandSpec spec, Map<String, String> env) {
+        return StartupConfig.read(WorkerSettings.ALL, spec, env);
     }
 
-    /** Loads the engines of {@code kinds}, reading only those kinds' settings. */
-    public static List<Engine<?>> loadEngines(Set<JobKind> kinds, ModelsLocation models, ChatOptions chat,
-                                              VisionOptions vision, ImageOptions image,
-                                              BiConsumer<Engine<?>, Duration> onLoaded) {
-        var configs = new EngineLoader.EngineConfigs(
-                kinds.contains(JobKind.CHAT) ? chat.toConfig(models) : null,
-                kinds.contains(JobKind.VISION) ? vision.toConfig(models) : null,
-                kinds.contains(JobKind.IMAGE) ? image.toConfig(models) : null);
-        return EngineLoader.load(kinds, configs, onLoaded);
+    /** Builds the worker from validated settings: loads the engines of the enabled kinds (nothing started). */
+    public static Worker build(StartupConfig config, JobListener listener) {
+        return new Worker(config.worker(), loadEngines(config, (e, took) -> {}), listener);
+    }
+
+    /** Loads the engines of the enabled kinds. */
+    public static List<Engine<?>> loadEngines(StartupConfig config, BiConsumer<Engine<?>, Duration> onLoaded) {
+        return EngineLoader.load(config.worker().kinds(), config.engines(), onLoaded);
     }
 
     @Override
     public Integer call() throws Exception {
-        logging.apply();
-        WorkerConfig config;
+        StartupConfig config;
         try {
-            config = worker.toConfig();
+            config = settings(spec, System.getenv());
+            LogSetup.apply(config.logFormat(), config.logFile());
         } catch (ConfigException e) {
             System.err.println("xaichat-worker: " + e.getMessage());
             return 2;
         }
         WorkerMetrics metrics = new WorkerMetrics();
-        try (BrokerProbe probe = BrokerProbe.of(new KafkaClients(config).admin())) {
+        try (BrokerProbe probe = BrokerProbe.of(new KafkaClients(config.worker()).admin())) {
             WorkerReadiness readiness = new WorkerReadiness(probe);
             // Up before the models load, so an orchestrator sees the process alive but not ready.
-            HealthServer health = metricsOptions.enabled()
-                    ? HealthServer.start(metricsOptions.address(), metrics.registry(), readiness) : null;
+            HealthServer health;
+            try {
+                health = config.metrics() != null
+                        ? HealthServer.start(config.metrics(), metrics.registry(), readiness) : null;
+            } catch (java.io.UncheckedIOException e) {
+                // A port in use is the machine's state, not a bad setting: a message, no stack trace.
+                System.err.println("xaichat-worker: " + e.getMessage());
+                return 1;
+            }
             try {
                 return serve(config, metrics, readiness);
             } finally {
@@ -90,7 +85,8 @@ public final class WorkerMain implements Callable<Integer> {
         }
     }
 
-    private int serve(WorkerConfig config, WorkerMetrics metrics, WorkerReadiness readiness) throws InterruptedException {
+    private int serve(StartupConfig settings, WorkerMetrics metrics, WorkerReadiness readiness) throws InterruptedException {
+        WorkerConfig config = settings.worker();
         // Handlers first: a SIGTERM while the engines load or the worker starts is then a clean stop right after
         // start, not the JVM's default exit 143 before any handler exists.
         CountDownLatch stop = new CountDownLatch(1);
@@ -98,11 +94,11 @@ public final class WorkerMain implements Callable<Integer> {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Worker running;
         try {
-            List<Engine<?>> engines = loadEngines(config.kinds(), models, chat, vision, image, metrics::modelLoaded);
+            List<Engine<?>> engines = loadEngines(settings, metrics::modelLoaded);
             running = new Worker(config, engines, metrics).start();
-        } catch (ConfigException e) {
+        } catch (EngineLoadException e) {
             System.err.println("xaichat-worker: " + e.getMessage());
-            return 2;
+            return e.exitCode();
         }
         if (config.redisUrl() != null) metrics.watchCache(running.cacheStatus());
         readiness.started(running);
@@ -118,8 +114,13 @@ public final class WorkerMain implements Callable<Integer> {
         return 0;
     }
 
+    /** The command line; a bad setting ends with its message and exit code 2, never a stack trace. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new WorkerMain());
+    }
+
     public static void main(String[] args) {
-        int code = new CommandLine(new WorkerMain()).execute(args);
+        int code = commandLine().execute(args);
         // llama.cpp leaves a native thread that keeps the JVM alive after the model is closed.
         System.exit(code);
     }

@@ -1,20 +1,18 @@
 package io.xaichat.testkit;
 
 import io.xaichat.schema.JobKind;
-import io.xaichat.schema.Topics;
 import io.xaichat.worker.Worker;
 import io.xaichat.worker.chat.ChatEngineConfig;
 import io.xaichat.worker.chat.LlamaChatEngine;
 import io.xaichat.worker.chat.LlamaCppChatEngine;
+import io.xaichat.worker.config.StartupConfig;
 import io.xaichat.worker.config.WorkerConfig;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.kafka.JobListener;
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Real workers for tests: the production runtime with settings sized for tests and tiny models. */
@@ -28,10 +26,23 @@ public final class TestWorkers {
 
     /** @param redisUrl null runs without a cache */
     public static WorkerConfig config(String bootstrap, String redisUrl, String prefix, String workerId, JobKind... kinds) {
-        return new WorkerConfig(workerId, bootstrap, Map.of(), new Topics(prefix),
-                Set.copyOf(Arrays.stream(kinds).collect(Collectors.toSet())), 2, (short) 1, "consumer",
-                Duration.ofMinutes(5), redisUrl == null ? null : URI.create(redisUrl), Duration.ofHours(1),
-                Duration.ofSeconds(30), MAX_RECORD_BYTES, MAX_TOKENS, 2, Duration.ofSeconds(20), true);
+        return config(Map.of(), bootstrap, redisUrl, prefix, workerId, kinds);
+    }
+
+    /**
+     * Test-sized settings, built from the setting definitions as the worker's command line builds them.
+     *
+     * @param settings further settings by flag name, e.g. {@code "chat-concurrency" → "4"}; they win
+     */
+    public static WorkerConfig config(Map<String, String> settings, String bootstrap, String redisUrl, String prefix,
+                                      String workerId, JobKind... kinds) {
+        Map<String, String> s = new HashMap<>(Map.of("worker-id", workerId, "bootstrap-servers", bootstrap,
+                "topic-prefix", prefix, "partitions", "2", "redis-url", redisUrl == null ? "none" : redisUrl,
+                "cache-lock-ttl", "30s", "max-record-bytes", String.valueOf(MAX_RECORD_BYTES),
+                "max-tokens-limit", String.valueOf(MAX_TOKENS), "stream-batch-size", "2", "shutdown-grace", "20s"));
+        s.put("kinds", Arrays.stream(kinds).map(JobKind::wireName).collect(Collectors.joining(",")));
+        s.putAll(settings);
+        return StartupConfig.worker(s);
     }
 
     /** A tiny qwen2 chat engine: context 256, one thread, 16 tokens by default. */

@@ -19,7 +19,6 @@ import io.xaichat.testkit.Replies;
 import io.xaichat.testkit.WorkerBench;
 import io.xaichat.testkit.onnx.TinyLcmModels;
 import io.xaichat.testkit.onnx.TinyQwenVlModels;
-import io.xaichat.worker.config.ConfigException;
 import io.xaichat.worker.image.LcmImageEngine;
 import io.xaichat.worker.kafka.JobListener;
 import io.xaichat.worker.vision.QwenVlEngine;
@@ -28,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,16 +99,16 @@ class WorkerMainTest {
     void aMissingModelDirectoryNamesItAndThePullCommand() {
         Path absent = dir.resolve("no-such-model");
         assertThatThrownBy(() -> build("--kinds", "vision", "--vision-model", absent.toString()))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(EngineLoadException.class)
                 .hasMessageContaining(absent.toAbsolutePath().toString())
                 .hasMessageContaining("xaichat models pull vision");
         assertThatThrownBy(() -> build("--kinds", "image", "--image-model", absent.toString()))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(EngineLoadException.class)
                 .hasMessageContaining(absent.toAbsolutePath().toString())
                 .hasMessageContaining("xaichat models pull image");
         // Without --vision-model the directory is looked up under --models-dir.
         assertThatThrownBy(() -> build("--kinds", "vision", "--models-dir", dir.resolve("models").toString()))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(EngineLoadException.class)
                 .hasMessageContaining(dir.resolve("models").resolve("vision/qwen2-vl-2b-instruct").toString())
                 .hasMessageContaining("xaichat models pull vision");
     }
@@ -124,7 +124,7 @@ class WorkerMainTest {
         }
         assertThatThrownBy(() -> build("--kinds", "vision", "--vision-threads", "1", "--vision-model",
                 visionModel.toString()))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(EngineLoadException.class)
                 .hasMessageContaining(visionModel.resolve("onnx/vision_encoder_q4.onnx").toString())
                 .hasMessageContaining("xaichat models pull vision --variant q4");
 
@@ -135,11 +135,48 @@ class WorkerMainTest {
         }
     }
 
+    @Test
+    void aMissingModelIsReportedAsMissingNotAsABadSetting() {
+        Path absent = dir.resolve("absent.gguf");
+        assertThatThrownBy(() -> build("--kinds", "chat", "--chat-model", absent.toString()))
+                .isInstanceOfSatisfying(EngineLoadException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(EngineLoadException.Reason.MODEL_MISSING);
+                    assertThat(e.exitCode()).isEqualTo(2);
+                })
+                .hasMessageStartingWith("model missing: chat model file not found: " + absent.toAbsolutePath())
+                .hasMessageContaining("--chat-model (XAICHAT_CHAT_MODEL)")
+                .hasMessageNotContaining("invalid configuration");
+    }
+
+    @Test
+    void aModelFileTheEngineRefusesSaysItFailedToLoad() throws Exception {
+        Path garbage = Files.write(dir.resolve("garbage.gguf"), "not a gguf file at all".getBytes());
+        assertThatThrownBy(() -> build("--kinds", "chat", "--chat-model", garbage.toString(), "--chat-threads", "1"))
+                .isInstanceOfSatisfying(EngineLoadException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(EngineLoadException.Reason.MODEL_UNLOADABLE);
+                    assertThat(e.exitCode()).isEqualTo(1);
+                })
+                .hasMessageStartingWith("model failed to load: chat model " + garbage)
+                .hasMessageNotContaining("invalid configuration");
+    }
+
+    @Test
+    void llamaCppLibrariesThatDoNotLoadAreANativeLibraryFailure() throws Exception {
+        Path model = io.xaichat.testkit.gguf.TinyGgufModels.qwen2(dir);
+        Path emptyLibDir = Files.createDirectories(dir.resolve("no-libs"));
+        assertThatThrownBy(() -> build("--kinds", "chat", "--chat-model", model.toString(), "--chat-threads", "1",
+                "--llama-lib-dir", emptyLibDir.toString()))
+                .isInstanceOfSatisfying(EngineLoadException.class,
+                        e -> assertThat(e.reason()).isEqualTo(EngineLoadException.Reason.NATIVE_LIBRARY))
+                .hasMessageStartingWith("native library failed to load: chat engine llama-cpp")
+                .hasMessageNotContaining("invalid configuration");
+    }
+
     /** Parses the flags as the command line does and builds the worker (engines loaded, nothing started). */
     private static Worker build(String... args) {
-        WorkerMain main = new WorkerMain();
-        new CommandLine(main).parseArgs(args);
-        return WorkerMain.build(main.worker, main.models, main.chat, main.vision, main.image, JobListener.NONE);
+        CommandLine cli = WorkerMain.commandLine();
+        cli.parseArgs(args);
+        return WorkerMain.build(WorkerMain.settings(cli.getCommandSpec(), Map.of()), JobListener.NONE);
     }
 
     private static void send(KafkaHandle kafka, Topics topics, JobEnvelope job) {

@@ -6,7 +6,7 @@ import io.xaichat.schema.Topics;
 import io.xaichat.worker.config.ConfigException;
 import io.xaichat.worker.config.Durations;
 import io.xaichat.worker.config.KafkaProperties;
-import io.xaichat.worker.config.WorkerOptions;
+import io.xaichat.worker.config.WorkerConfig;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -198,7 +198,7 @@ public final class GatewayOptions {
 
     /** host-pid, cut from the left to 32 characters so the pid stays. */
     private static String defaultId() {
-        String id = WorkerOptions.defaultWorkerId();
+        String id = WorkerConfig.defaultWorkerId();
         return id.length() <= 32 ? id : id.substring(id.length() - 32);
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * naming the served ones.
  */
 public final class ModelCatalog {
-    /** The worker's default model ids (ChatOptions, VisionOptions, ImageOptions). */
+    /** The worker's default model ids (WorkerSettings). */
     public static final String DEFAULT_MODELS =
             "chat=qwen2.5-1.5b-instruct-q4_k_m,vision=qwen2-vl-2b-instruct,image=lcm-dreamshaper-v7";
     public static final String DEFAULT = "default";

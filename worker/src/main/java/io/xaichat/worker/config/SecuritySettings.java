@@ -34,20 +34,6 @@ public record SecuritySettings(List<String> extraReplyTopics, long maxReplyBytes
         if (!problems.isEmpty()) throw new ConfigException(problems);
     }
 
-    /** From the flags' text (see {@code WorkerOptions}): comma-separated patterns, bytes, a mode name. */
-    public static SecuritySettings parse(String replyTopics, long maxReplyBytes, String cacheScope) {
-        List<String> patterns = replyTopics == null ? List.of()
-                : java.util.Arrays.stream(replyTopics.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
-        CacheScopeMode mode;
-        try {
-            mode = CacheScopeMode.valueOf(cacheScope.trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ConfigException("--cache-scope/XAICHAT_CACHE_SCOPE must be 'tenant' or 'shared', got '"
-                    + cacheScope + "'");
-        }
-        return new SecuritySettings(patterns, maxReplyBytes, mode);
-    }
-
     public static SecuritySettings defaults() {
         return new SecuritySettings(List.of(), DEFAULT_MAX_REPLY_BYTES, CacheScopeMode.TENANT);
     }

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.xaichat.worker.config.ChatOptions;
 import io.xaichat.worker.config.Durations;
-import io.xaichat.worker.config.MetricsOptions;
-import io.xaichat.worker.config.WorkerConfig;
-import io.xaichat.worker.config.WorkerOptions;
+import io.xaichat.worker.config.Setting;
+import io.xaichat.worker.config.StartupConfig;
+import io.xaichat.worker.config.WorkerSettings;
 import io.xaichat.worker.logging.LogAppenderChoice;
 import java.io.IOException;
 import java.net.URI;
@@ -30,9 +29,6 @@ import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 
 /**
  * The deployment files (Dockerfile, docker-compose.yml, the systemd environment example, the Prometheus config) use
@@ -41,52 +37,27 @@ import picocli.CommandLine.Option;
  */
 class DeploymentFilesTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)");
     /** Read by something other than the worker's options: the launchers' JVM options, and DJL (see FIELD-NOTES). */
     private static final Set<String> READ_OUTSIDE_OPTIONS = Set.of("XAICHAT_JAVA_OPTS", "OPT_OUT_TRACKING");
     private static final String MODELS_MOUNT = "/models";
 
-    static List<Class<?>> optionClasses;
     /** Environment variable → the flag it is the default of. */
     static Map<String, String> flagOfEnv;
     static JsonNode compose;
 
     @BeforeAll
     static void read() throws Exception {
-        optionClasses = optionClasses();
         flagOfEnv = new HashMap<>();
-        for (Class<?> c : optionClasses) {
-            for (var field : c.getDeclaredFields()) {
-                Option o = field.getAnnotation(Option.class);
-                if (o == null) continue;
-                Matcher m = ENV_REF.matcher(o.defaultValue());
-                while (m.find()) flagOfEnv.put(m.group(1), o.names()[0]);
-            }
+        for (Setting<?> setting : WorkerSettings.ALL.settings()) {
+            if (setting.env() != null) flagOfEnv.put(setting.env(), setting.flag());
         }
         // SnakeYAML resolves the anchors and merge keys (<<: *worker) that Jackson's YAML parser leaves unresolved.
         Object yaml = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
         compose = new ObjectMapper().valueToTree(yaml);
     }
 
-    /** Every class of the worker's config package with picocli options: new option mixins are found by themselves. */
-    private static List<Class<?>> optionClasses() throws Exception {
-        Path dir = Path.of(MetricsOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .resolve(MetricsOptions.class.getPackageName().replace('.', '/'));
-        List<Class<?>> classes = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.toString().contains("$")).toList()) {
-                String name = f.getFileName().toString().replace(".class", "");
-                Class<?> c = Class.forName(MetricsOptions.class.getPackageName() + "." + name);
-                if (Stream.of(c.getDeclaredFields()).anyMatch(fl -> fl.isAnnotationPresent(Option.class))) classes.add(c);
-            }
-        }
-        return classes;
-    }
-
     @Test
-    void theOptionScanFindsTheWorkerMetricsLoggingAndEngineOptions() {
-        assertThat(optionClasses).extracting(Class::getSimpleName)
-                .contains("WorkerOptions", "MetricsOptions", "LoggingOptions", "ChatOptions", "ModelsLocation");
+    void theDefinitionsCoverTheWorkerMetricsLoggingAndEngineSettings() {
         assertThat(flagOfEnv).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "--bootstrap-servers")
                 .containsEntry("XAICHAT_METRICS_PORT", "--metrics-port")
                 .containsEntry(LogAppenderChoice.FORMAT_ENV, "--log-format")
@@ -127,7 +98,7 @@ class DeploymentFilesTest {
 
     @Test
     void everyMetricsPortIsTheOneTheWorkerListensOn() throws IOException {
-        int port = MetricsOptions.DEFAULT_PORT;
+        int port = WorkerSettings.DEFAULT_METRICS_PORT;
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
         assertThat(dockerfileEnv()).containsEntry("XAICHAT_METRICS_PORT", Integer.toString(port));
         assertThat(dockerfile).containsPattern("(?m)^EXPOSE " + port + "$");
@@ -205,7 +176,7 @@ class DeploymentFilesTest {
             if (runsTheWorker(service)) assertThat(volumes).contains("./models:" + MODELS_MOUNT + ":ro");
         }
         // Unset in the worker services, the chat model's default under the models directory is a manifest file too.
-        assertThat(manifestPaths).contains(ChatOptions.DEFAULT_MODEL);
+        assertThat(manifestPaths).contains(WorkerSettings.DEFAULT_CHAT_MODEL);
     }
 
     @Test
@@ -232,28 +203,12 @@ class DeploymentFilesTest {
         return unread;
     }
 
-    /** Turns the settings into the flags they default, and parses them with the worker's own option classes. */
+    /** Reads the settings as the worker does (its definitions, engines aside: their CPUs are another machine's). */
     private static void parseAsTheWorkerDoes(String where, Map<String, String> env) {
-        CommandSpec spec = CommandSpec.create();
-        Map<Class<?>, Object> instances = new HashMap<>();
-        for (Class<?> c : optionClasses) {
-            try {
-                Object o = c.getDeclaredConstructor().newInstance();
-                instances.put(c, o);
-                spec.addMixin(c.getSimpleName(), CommandSpec.forAnnotatedObject(o));
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError(e);
-            }
-        }
-        List<String> args = new ArrayList<>();
-        env.forEach((k, v) -> {
-            if (flagOfEnv.containsKey(k)) args.add(flagOfEnv.get(k) + "=" + v);
-        });
-        new CommandLine(spec).parseArgs(args.toArray(String[]::new));
-        WorkerConfig config = ((WorkerOptions) instances.get(WorkerOptions.class)).toConfig();
-        assertThat(config.bootstrapServers()).as(where).isEqualTo(env.get("KAFKA_BOOTSTRAP_SERVERS"));
-        assertThat(((MetricsOptions) instances.get(MetricsOptions.class)).address().getPort())
-                .isEqualTo(MetricsOptions.DEFAULT_PORT);
+        StartupConfig config = StartupConfig.read(WorkerSettings.ALL.without(
+                Set.copyOf(WorkerSettings.ALL.group("engines").settings())), Map.of(), env);
+        assertThat(config.worker().bootstrapServers()).as(where).isEqualTo(env.get("KAFKA_BOOTSTRAP_SERVERS"));
+        assertThat(config.metrics().getPort()).isEqualTo(WorkerSettings.DEFAULT_METRICS_PORT);
     }
 
     private static Map<String, JsonNode> workerImageServices() {

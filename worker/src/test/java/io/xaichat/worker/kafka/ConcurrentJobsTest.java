@@ -21,7 +21,6 @@ import io.xaichat.testkit.gguf.TinyGgufModels;
 import io.xaichat.worker.Worker;
 import io.xaichat.worker.chat.ChatEngineConfig;
 import io.xaichat.worker.chat.LlamaChatEngine;
-import io.xaichat.worker.config.ThroughputConfig;
 import io.xaichat.worker.config.WorkerConfig;
 import io.xaichat.worker.gguf.GgufWriter.TensorType;
 import io.xaichat.worker.gguf.ModelSpec;
@@ -87,8 +86,8 @@ class ConcurrentJobsTest {
     }
 
     private WorkerConfig config(String workerId, int concurrency) {
-        return TestWorkers.config(kafka.bootstrapServers(), redis.url(), topics.prefix(), workerId, JobKind.CHAT)
-                .withThroughput(ThroughputConfig.DEFAULTS.withConcurrency(JobKind.CHAT, concurrency));
+        return TestWorkers.config(Map.of("chat-concurrency", String.valueOf(concurrency)), kafka.bootstrapServers(),
+                redis.url(), topics.prefix(), workerId, JobKind.CHAT);
     }
 
     private static LlamaChatEngine slowChat() {

@@ -24,7 +24,6 @@ import io.xaichat.testkit.TopicReader;
 import io.xaichat.testkit.TopicReader.TopicRecord;
 import io.xaichat.testkit.gguf.TinyGgufModels;
 import io.xaichat.worker.Worker;
-import io.xaichat.worker.config.SecuritySettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,10 +73,9 @@ class ReplySecurityTest {
         replyTopic = topics.prefix() + ".replies.test";
         springPattern = topics.prefix() + "-spring.*";
         kafka.createTopic(replyTopic, 1);
-        SecuritySettings security = SecuritySettings.defaults().withMaxReplyBytes(MAX_REPLY_BYTES)
-                .withExtraReplyTopics(List.of(springPattern));
-        worker = TestWorkers.start(TestWorkers.config(kafka.bootstrapServers(), null, topics.prefix(), "w-sec",
-                JobKind.CHAT).withSecurity(security), TestWorkers.tinyChat(TinyGgufModels.qwen2(dir)));
+        worker = TestWorkers.start(TestWorkers.config(Map.of("max-reply-bytes", String.valueOf(MAX_REPLY_BYTES),
+                "reply-topics", springPattern), kafka.bootstrapServers(), null, topics.prefix(), "w-sec",
+                JobKind.CHAT), TestWorkers.tinyChat(TinyGgufModels.qwen2(dir)));
         replies = new Replies(kafka.bootstrapServers(), replyTopic);
     }
 

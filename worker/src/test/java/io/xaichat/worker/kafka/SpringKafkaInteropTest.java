@@ -20,7 +20,6 @@ import io.xaichat.testkit.TopicReader;
 import io.xaichat.testkit.TopicReader.TopicRecord;
 import io.xaichat.testkit.gguf.TinyGgufModels;
 import io.xaichat.worker.Worker;
-import io.xaichat.worker.config.SecuritySettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,9 +76,8 @@ class SpringKafkaInteropTest {
         kafka = handle;
         topics = new Topics(Names.unique("spring"));
         // A Spring application names its own reply topics: the worker's allow-list admits them (--reply-topics).
-        worker = TestWorkers.start(TestWorkers.config(kafka.bootstrapServers(), null, topics.prefix(), "spring-w",
-                JobKind.CHAT).withSecurity(SecuritySettings.defaults()
-                        .withExtraReplyTopics(List.of(topics.prefix() + ".spring.*"))),
+        worker = TestWorkers.start(TestWorkers.config(Map.of("reply-topics", topics.prefix() + ".spring.*"),
+                kafka.bootstrapServers(), null, topics.prefix(), "spring-w", JobKind.CHAT),
                 TestWorkers.tinyChat(TinyGgufModels.qwen2(dir)));
     }
 
