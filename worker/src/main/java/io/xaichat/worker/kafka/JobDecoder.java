@@ -110,8 +110,9 @@ public final class JobDecoder {
         List<String> problems;
         JobEnvelope job;
         try {
-            problems = schema.problems(tree, recordBytes);
-            job = problems.isEmpty() ? Json.convert(tree, JobEnvelope.class) : null;
+            JobSchemaCheck.Checked checked = schema.read(tree, recordBytes);
+            problems = checked.problems();
+            job = checked.job();
         } catch (RuntimeException e) {
             // e.g. a number beyond double range (1e309) makes the validator's const check throw
             throw new JobFailure(ErrorCode.SCHEMA_VIOLATION, "job does not match job.schema.json: " + e.getMessage(), e);

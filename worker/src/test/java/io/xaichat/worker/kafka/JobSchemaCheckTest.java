@@ -23,11 +23,20 @@ class JobSchemaCheckTest {
         return (ObjectNode) Json.MAPPER.valueToTree(job);
     }
 
+    private static List<String> problems(JobSchemaCheck check, ObjectNode job, int bytes) {
+        JobSchemaCheck.Checked checked = check.read(job, bytes);
+        if (checked.problems().isEmpty()) {
+            assertThat(checked.job()).as("read as the full reading reads it")
+                    .isEqualTo(Json.convert(job, JobEnvelope.class));
+        }
+        return checked.problems();
+    }
+
     @Test
     void aRememberedShapeStillHasItsOwnFieldsChecked() {
         JobSchemaCheck check = new JobSchemaCheck(VALIDATOR);
-        assertThat(check.problems(valid("a"), 100)).isEmpty(); // remembered from here on
-        assertThat(check.problems(valid("b"), 100)).isEmpty();
+        assertThat(problems(check, valid("a"), 100)).isEmpty(); // remembered from here on
+        assertThat(problems(check, valid("b"), 100)).isEmpty();
 
         ObjectNode badId = valid("c").put("job_id", "has a space");
         ObjectNode badCreated = valid("d").put("created_at", "yesterday");
@@ -35,14 +44,14 @@ class JobSchemaCheckTest {
         ObjectNode idNotText = valid("f");
         idNotText.put("job_id", 7);
         for (ObjectNode bad : List.of(badId, badCreated, badDeadline, idNotText)) {
-            assertThat(check.problems(bad, 100)).as(bad.toString()).isNotEmpty()
+            assertThat(problems(check, bad, 100)).as(bad.toString()).isNotEmpty()
                     .isEqualTo(VALIDATOR.validateJob(bad));
         }
         ObjectNode badRequest = valid("g");
         ((ObjectNode) badRequest.get("request")).put("temperature", "hot");
-        assertThat(check.problems(badRequest, 100)).isEqualTo(VALIDATOR.validateJob(badRequest)).isNotEmpty();
+        assertThat(problems(check, badRequest, 100)).isEqualTo(VALIDATOR.validateJob(badRequest)).isNotEmpty();
         ObjectNode extra = valid("h").put("surprise", true);
-        assertThat(check.problems(extra, 100)).isNotEmpty();
+        assertThat(problems(check, extra, 100)).isNotEmpty();
     }
 
     @Test
@@ -50,7 +59,8 @@ class JobSchemaCheckTest {
         JobSchemaCheck check = new JobSchemaCheck(VALIDATOR);
         Random random = new Random(12);
         String[] ids = {"job-1", "job-2", "", "a b", "x".repeat(201), "ok:@/+=-._"};
-        String[] instants = {"2026-12-03T16:00:00Z", "2026-12-03T16:00:00.123456789Z", "2026-12-03 16:00", "", "Z"};
+        String[] instants = {"2026-12-03T16:00:00Z", "2026-12-03T16:00:00.123456789Z", "2026-12-03 16:00", "", "Z",
+            "2026-12-03T17:00:00+01:00", "2026-12-03t16:00:00z", "2026-12-31T23:59:60Z", "1969-12-31T23:59:59.5-00:30"};
         List<String> disagreements = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
             ObjectNode job = valid("v" + i);
@@ -60,7 +70,7 @@ class JobSchemaCheckTest {
             if (random.nextInt(6) == 0) job.remove("created_at");
             if (random.nextInt(6) == 0) ((ObjectNode) job.get("request")).put("max_tokens", random.nextInt(3) - 1);
             boolean full = VALIDATOR.validateJob(job).isEmpty();
-            boolean fast = check.problems(job, 200).isEmpty();
+            boolean fast = problems(check, job, 200).isEmpty();
             if (full != fast) disagreements.add(job + " full=" + full + " fast=" + fast);
         }
         assertThat(disagreements).isEmpty();
