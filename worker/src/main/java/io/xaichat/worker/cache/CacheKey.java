@@ -19,13 +19,21 @@ public record CacheKey(String value) {
 
     /** @param scope a {@link CacheScope}: only jobs of the same scope share the key; null is the unscoped cache */
     public static CacheKey of(JobKind kind, String modelId, String modelDigest, JsonNode material, String scope) {
+        return compute(kind, modelId, modelDigest, material, scope).key();
+    }
+
+    /** A key and the size of the canonical form it hashes. */
+    record Computed(CacheKey key, int canonicalBytes) {}
+
+    static Computed compute(JobKind kind, String modelId, String modelDigest, JsonNode material, String scope) {
         ObjectNode whole = Json.MAPPER.createObjectNode();
         if (scope != null) whole.put("scope", scope);
         whole.put("kind", kind.wireName());
         whole.put("model", modelId);
         whole.put("model_digest", modelDigest);
         whole.set("request", material);
-        return new CacheKey(PREFIX + sha256Hex(Json.canonical(whole)));
+        byte[] canonical = Json.canonical(whole);
+        return new Computed(new CacheKey(PREFIX + sha256Hex(canonical)), canonical.length);
     }
 
     /** The key of the short-lived lock that lets one worker compute while identical jobs wait. */

@@ -24,6 +24,8 @@ public final class CachedResultValidator {
     private static final int REMEMBERED = 10_000;
 
     private final SchemaValidator schemas;
+    // The values validated last, by key: a hit whose bytes are exactly those skips parsing and validation again.
+    private final RecentValues recent = new RecentValues();
     private final Map<String, Boolean> reported = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -38,6 +40,14 @@ public final class CachedResultValidator {
     /** The stored result, or empty when {@code raw} is absent or not a valid result. */
     public Optional<ResultEnvelope> check(CacheKey key, byte[] raw) {
         if (raw == null) return Optional.empty();
+        ResultEnvelope seen = recent.get(key, raw);
+        if (seen != null) return Optional.of(seen);
+        Optional<ResultEnvelope> checked = fullCheck(key, raw);
+        checked.ifPresent(result -> recent.put(key, raw, result));
+        return checked;
+    }
+
+    private Optional<ResultEnvelope> fullCheck(CacheKey key, byte[] raw) {
         String problem;
         try {
             JsonNode tree = Json.tree(raw);
@@ -67,6 +77,34 @@ public final class CachedResultValidator {
         if (first) {
             log.warn("cached value under {} is not a valid result ({}): treated as a miss, it will be overwritten",
                     key, LogText.message(problem, 300));
+        }
+    }
+
+    /**
+     * The last valid value read under each of a few keys, with its bytes. Bytes equal to the remembered ones are the
+     * same value (a byte-for-byte comparison, the integrity check): a changed, truncated or planted entry differs
+     * and is validated in full again.
+     */
+    private static final class RecentValues {
+        private static final int KEYS = 1024;
+        private static final int MAX_VALUE_BYTES = 64 * 1024;
+
+        private record Entry(byte[] raw, ResultEnvelope result) {}
+
+        private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                return size() > KEYS;
+            }
+        };
+
+        synchronized ResultEnvelope get(CacheKey key, byte[] raw) {
+            Entry e = entries.get(key.value());
+            return e != null && java.util.Arrays.equals(e.raw(), raw) ? e.result() : null;
+        }
+
+        synchronized void put(CacheKey key, byte[] raw, ResultEnvelope result) {
+            if (raw.length <= MAX_VALUE_BYTES) entries.put(key.value(), new Entry(raw.clone(), result));
         }
     }
 }

@@ -262,8 +262,9 @@ final class InFlightScheduler implements AutoCloseable {
         synchronized (gate) {
             if (stopping || !owned.contains(tp)) return false;
             inProgress.merge(tp, 1, Integer::sum);
+            // Counted under the gate: a drain that saw stopStarting() then sees every record begun before it.
+            running.incrementAndGet();
         }
-        running.incrementAndGet();
         listener.started(kind);
         return true;
     }

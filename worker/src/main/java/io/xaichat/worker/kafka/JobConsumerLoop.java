@@ -154,14 +154,21 @@ public final class JobConsumerLoop implements Runnable {
         if (newlyAssigned.isEmpty()) return;
         Set<TopicPartition> read = Set.copyOf(newlyAssigned);
         newlyAssigned.clear();
-        try {
-            consumer.committed(read, Duration.ofSeconds(10)).forEach((tp, committed) -> {
-                if (committed != null) offsets.answeredBefore(tp, committed.offset(), committed.metadata());
-            });
-        } catch (KafkaException e) {
-            // Without it those records are redone: at-least-once still holds.
-            log.warn("could not read the committed offsets of {}: {}", read, e.getMessage());
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                consumer.committed(read, Duration.ofSeconds(10)).forEach((tp, committed) -> {
+                    if (committed != null) offsets.answeredBefore(tp, committed.offset(), committed.metadata());
+                });
+                return;
+            } catch (WakeupException e) {
+                // a completion woke the paused loop: read again
+            } catch (KafkaException e) {
+                // Without it those records are redone: at-least-once still holds.
+                log.warn("could not read the committed offsets of {}: {}", read, e.getMessage());
+                return;
+            }
         }
+        log.warn("could not read the committed offsets of {}: woken up on every attempt", read);
     }
 
     private void settleCompletions() {
@@ -214,21 +221,38 @@ public final class JobConsumerLoop implements Runnable {
         publishFlow();
     }
 
-    private void commitSync(Collection<TopicPartition> among) {
+    /** @param why what the commit is for, in the log line that names what it committed */
+    private void commitSync(Collection<TopicPartition> among, String why) {
         Map<TopicPartition, OffsetAndMetadata> due = offsets.toCommit(among, true);
         if (due.isEmpty()) return;
-        for (int attempt = 0; attempt < 2; attempt++) {
+        // Wakeups from stop() and from completions may both be pending: each costs one attempt, never the commit.
+        for (int attempt = 0; attempt < 4; attempt++) {
             try {
                 consumer.commitSync(due);
+                log.info("committed on {}: {}", why, describe(due));
                 return;
             } catch (WakeupException e) {
-                // a wakeup from stop(): the commit itself still has to happen
-            } catch (KafkaException e) {
-                // the partition moved to another worker meanwhile: it will see those jobs again (at-least-once)
-                log.warn("could not commit {}: {}", due, e.getMessage());
+                // the commit itself still has to happen
+            } catch (KafkaException | IllegalStateException e) {
+                // the partition moved to another worker meanwhile (or the consumer is closing): it will see those
+                // jobs again (at-least-once)
+                log.warn("could not commit {} on {}: {}", describe(due), why, e.getMessage());
                 return;
             }
         }
+        log.warn("could not commit {} on {}: woken up on every attempt", describe(due), why);
+    }
+
+    /** partition=offset (+N answered above it) for each entry, for the log. */
+    private static String describe(Map<TopicPartition, OffsetAndMetadata> commits) {
+        StringBuilder out = new StringBuilder();
+        commits.forEach((tp, om) -> {
+            if (!out.isEmpty()) out.append(", ");
+            out.append(tp).append('=').append(om.offset());
+            int above = OffsetTracker.decode(om.offset(), om.metadata()).size();
+            if (above > 0) out.append(" (+").append(above).append(" answered above)");
+        });
+        return out.toString();
     }
 
     private void publishFlow() {
@@ -258,7 +282,7 @@ public final class JobConsumerLoop implements Runnable {
             log.warn("{} job(s) did not finish within {}: not committed, another worker will redo them", busy,
                     shutdownGrace);
         }
-        commitSync(null);
+        commitSync(null, "shutdown");
         publishFlow();
     }
 
@@ -294,7 +318,7 @@ public final class JobConsumerLoop implements Runnable {
                 Thread.currentThread().interrupt();
             }
             settleCompletions();
-            commitSync(partitions);
+            commitSync(partitions, "revoke");
             forget(partitions);
         }
 

@@ -27,7 +27,7 @@ public final class JobDecoder {
 
     private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:@/+=-]{1,200}");
 
-    private final SchemaValidator validator;
+    private final JobSchemaCheck schema;
     private final JobKind kind;
     private final String modelId;
     private final String jobTopic;
@@ -43,7 +43,7 @@ public final class JobDecoder {
 
     public JobDecoder(SchemaValidator validator, JobKind kind, String modelId, String jobTopic, int maxRecordBytes,
                       int maxTokens) {
-        this.validator = validator;
+        this.schema = new JobSchemaCheck(validator);
         this.kind = kind;
         this.modelId = modelId;
         this.jobTopic = jobTopic;
@@ -59,7 +59,7 @@ public final class JobDecoder {
             address = headers.address(tree, jobIdOf(tree, address.jobId()), record);
             headers.check(tree);
             checkCorrelationId(record);
-            JobEnvelope job = validate(tree);
+            JobEnvelope job = validate(tree, record.value().length);
             return new Decoded(headers.address(tree, job.jobId(), record), job, null);
         } catch (JobFailure f) {
             return new Decoded(address, null, f);
@@ -100,7 +100,7 @@ public final class JobDecoder {
         }
     }
 
-    private JobEnvelope validate(JsonNode tree) throws JobFailure {
+    private JobEnvelope validate(JsonNode tree, int recordBytes) throws JobFailure {
         JsonNode kindNode = tree.get("kind");
         if (kindNode != null && kindNode.isTextual() && JobKind.find(kindNode.asText()) == null) {
             throw new JobFailure(ErrorCode.UNKNOWN_KIND, "unknown kind '" + LogText.clip(kindNode.asText())
@@ -109,8 +109,9 @@ public final class JobDecoder {
         List<String> problems;
         JobEnvelope job;
         try {
-            problems = validator.validateJob(tree);
-            job = problems.isEmpty() ? Json.convert(tree, JobEnvelope.class) : null;
+            JobSchemaCheck.Checked checked = schema.read(tree, recordBytes);
+            problems = checked.problems();
+            job = checked.job();
         } catch (RuntimeException e) {
             // e.g. a number beyond double range (1e309) makes the validator's const check throw
             throw new JobFailure(ErrorCode.SCHEMA_VIOLATION, "job does not match job.schema.json: " + e.getMessage(), e);

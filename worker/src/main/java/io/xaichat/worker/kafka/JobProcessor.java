@@ -10,6 +10,7 @@ import io.xaichat.schema.StreamChunk;
 import io.xaichat.schema.Timings;
 import io.xaichat.schema.ErrorInfo;
 import io.xaichat.worker.cache.CacheKey;
+import io.xaichat.worker.cache.CacheKeys;
 import io.xaichat.worker.cache.CachedCompute;
 import io.xaichat.worker.cpu.CpuSet;
 import io.xaichat.worker.engine.ChunkSink;
@@ -48,6 +49,7 @@ public final class JobProcessor {
     private final Clock clock;
     private final Semaphore slots;
     private final JobSafeguards safeguards;
+    private final CacheKeys cacheKeys = new CacheKeys();
 
     /** @param cache null to run without a result cache */
     public JobProcessor(Engine<?> engine, String jobTopic, SchemaValidator validator, CachedCompute cache,
@@ -192,7 +194,7 @@ public final class JobProcessor {
 
     // Scoped by the topic the answer really goes to: a Spring client names it only in kafka_replyTopic.
     private CacheKey cacheKey(PreparedJob<?> prepared, ReplyAddress address) {
-        return CacheKey.of(engine.kind(), engine.modelId(), engine.modelDigest(), prepared.cacheMaterial(),
+        return cacheKeys.of(engine.kind(), engine.modelId(), engine.modelDigest(), prepared.cacheMaterial(),
                 safeguards.cacheScope().of(prepared.envelope(), address.topic()));
     }
 

@@ -33,13 +33,15 @@ final class OffsetTracker {
     private static final class Partition {
         final TreeSet<Long> pending = new TreeSet<>();
         final TreeSet<Long> answeredAbove = new TreeSet<>(); // answered, at or above the last committable offset
-        Set<Long> answeredBefore = Set.of(); // by an earlier owner, read from the committed metadata
+        TreeSet<Long> answeredBefore = new TreeSet<>(); // by an earlier owner, read from the committed metadata
         boolean dirty;
         long highestSeen = -1;
         long highestDone = -1;
-        long committed; // offset last handed to a commit; at first where consumption started (committed or reset)
+        final long start; // where consumption started (the committed offset, or the reset position)
+        long committed; // offset last handed to a commit; at first the start
 
         Partition(long start) {
+            this.start = start;
             committed = start;
         }
 
@@ -52,7 +54,7 @@ final class OffsetTracker {
     record CommitLag(TopicPartition partition, long records) {}
 
     private final Map<TopicPartition, Partition> partitions = new HashMap<>();
-    private final Map<TopicPartition, Set<Long>> answeredElsewhere = new HashMap<>();
+    private final Map<TopicPartition, TreeSet<Long>> answeredElsewhere = new HashMap<>();
     private int pending;
 
     /**
@@ -60,7 +62,7 @@ final class OffsetTracker {
      * offsets are then answered already.
      */
     void answeredBefore(TopicPartition tp, long committedOffset, String metadata) {
-        Set<Long> answered = decode(committedOffset, metadata);
+        TreeSet<Long> answered = new TreeSet<>(decode(committedOffset, metadata));
         if (answered.isEmpty()) return;
         Partition p = partitions.get(tp);
         if (p != null) p.answeredBefore = answered;
@@ -75,8 +77,8 @@ final class OffsetTracker {
     boolean taken(TopicPartition tp, long offset) {
         Partition p = partitions.computeIfAbsent(tp, k -> {
             Partition fresh = new Partition(offset);
-            fresh.answeredBefore = answeredElsewhere.getOrDefault(tp, Set.of());
-            answeredElsewhere.remove(tp);
+            TreeSet<Long> before = answeredElsewhere.remove(tp);
+            if (before != null) fresh.answeredBefore = before;
             return fresh;
         });
         p.highestSeen = Math.max(p.highestSeen, offset);
@@ -113,9 +115,14 @@ final class OffsetTracker {
     }
 
     /**
-     * Offsets to commit for {@code among} (all tracked partitions when null): those whose prefix moved since the last
-     * call, or with {@code all} every one that has a prefix (a final synchronous commit). They count as committed
-     * from here on.
+     * Offsets to commit for {@code among} (all tracked partitions when null): those whose prefix or answered set
+     * changed since the last call, or with {@code all} every one that has something to say (a final synchronous
+     * commit). They count as committed from here on.
+     *
+     * <p>A prefix that has not moved is still committed when records above it are answered: the metadata is then
+     * the only record of them (a partition whose first record, offset 0, is still running, is the common case).
+     * Offsets an earlier owner answered and this one has not read yet stay in the metadata, so a second move
+     * does not forget them.
      */
     Map<TopicPartition, OffsetAndMetadata> toCommit(Collection<TopicPartition> among, boolean all) {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
@@ -123,13 +130,23 @@ final class OffsetTracker {
             if (among != null && !among.contains(tp)) return;
             long next = p.committable();
             p.answeredAbove.headSet(next).clear();
-            if (next > 0 && (next > p.committed || p.dirty || all)) {
-                out.put(tp, new OffsetAndMetadata(next, encode(next, p.answeredAbove)));
+            p.answeredBefore.headSet(next).clear();
+            SortedSet<Long> answered = p.answeredBefore.isEmpty() ? p.answeredAbove : union(p.answeredAbove,
+                    p.answeredBefore);
+            boolean worthSaying = next > p.start || !answered.isEmpty();
+            if (worthSaying && (next > p.committed || p.dirty || all)) {
+                out.put(tp, new OffsetAndMetadata(next, encode(next, answered)));
                 p.committed = next;
                 p.dirty = false;
             }
         });
         return out;
+    }
+
+    private static SortedSet<Long> union(SortedSet<Long> a, SortedSet<Long> b) {
+        TreeSet<Long> both = new TreeSet<>(a);
+        both.addAll(b);
+        return both;
     }
 
     /** Forgets partitions this worker no longer owns. */

@@ -112,6 +112,43 @@ class OffsetTrackerTest {
         assertThat(OffsetTracker.decode(0, far)).containsExactly(3L);
     }
 
+    @Test
+    void recordsAnsweredAboveAStillRunningOffsetZeroAreCommittedInTheMetadata() {
+        // A fresh topic: offset 0 still runs at shutdown while the cache-hit path answered 1 and 3.
+        for (long o = 0; o < 4; o++) tracker.taken(p0, o);
+        tracker.answered(p0, 1);
+        tracker.answered(p0, 3);
+        OffsetAndMetadata last = tracker.toCommit(null, true).get(p0);
+        assertThat(last).as("the final commit of a partition whose prefix is still 0").isNotNull();
+        assertThat(last.offset()).isZero();
+        assertThat(OffsetTracker.decode(0, last.metadata())).containsExactlyInAnyOrder(1L, 3L);
+
+        OffsetTracker next = new OffsetTracker();
+        next.answeredBefore(p0, last.offset(), last.metadata());
+        List<Long> toRun = new java.util.ArrayList<>();
+        for (long o = 0; o < 4; o++) if (next.taken(p0, o)) toRun.add(o);
+        assertThat(toRun).as("only what was unanswered is redone").containsExactly(0L, 2L);
+    }
+
+    @Test
+    void offsetsAnEarlierOwnerAnsweredStayInTheMetadataUntilThisOwnerReadsThem() {
+        OffsetTracker first = new OffsetTracker();
+        for (long o = 0; o < 10; o++) first.taken(p0, o);
+        for (long o : new long[] {0, 1, 8, 9}) first.answered(p0, o);
+        OffsetAndMetadata handed = first.toCommit(null, true).get(p0);
+        assertThat(handed.offset()).isEqualTo(2);
+
+        // The second owner reads only 2..4 before it, too, hands the partition on.
+        OffsetTracker second = new OffsetTracker();
+        second.answeredBefore(p0, handed.offset(), handed.metadata());
+        for (long o = 2; o < 5; o++) assertThat(second.taken(p0, o)).isTrue();
+        second.answered(p0, 2);
+        OffsetAndMetadata again = second.toCommit(null, true).get(p0);
+        assertThat(again.offset()).isEqualTo(3);
+        assertThat(OffsetTracker.decode(3, again.metadata())).as("8 and 9 were answered by the first owner")
+                .containsExactlyInAnyOrder(8L, 9L);
+    }
+
     private long lag(TopicPartition tp) {
         return tracker.commitLag().stream().filter(l -> l.partition().equals(tp)).findFirst().orElseThrow().records();
     }
