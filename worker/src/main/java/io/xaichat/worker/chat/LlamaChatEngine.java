@@ -137,6 +137,12 @@ public final class LlamaChatEngine implements Engine<LlamaChatEngine.Plan> {
         return loadMillis;
     }
 
+    /** The plan is the request with defaults, its rendered prompt and cache material: nothing else goes in. */
+    @Override
+    public boolean plansFollowFromRequest() {
+        return true;
+    }
+
     @Override
     public PreparedJob<Plan> prepare(JobEnvelope job) throws JobFailure {
         ChatRequest request = ChatRequests.parse(job, config.defaultMaxTokens());

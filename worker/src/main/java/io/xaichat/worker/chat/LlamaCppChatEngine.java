@@ -123,6 +123,12 @@ public final class LlamaCppChatEngine implements Engine<ChatPlan> {
         return model.modelBytes();
     }
 
+    /** The plan is the request with defaults, its rendered prompt and cache material: nothing else goes in. */
+    @Override
+    public boolean plansFollowFromRequest() {
+        return true;
+    }
+
     @Override
     public PreparedJob<ChatPlan> prepare(JobEnvelope job) throws JobFailure {
         ChatRequest request = prompts.resolve(ChatRequests.parse(job, config.defaultMaxTokens()));

@@ -28,6 +28,15 @@ public interface Engine<P> extends AutoCloseable {
      */
     PreparedJob<P> prepare(JobEnvelope job) throws JobFailure;
 
+    /**
+     * Whether {@link #prepare} depends on {@code job.request()} alone (not on the rest of the envelope, files or the
+     * clock), with a plan {@link #run} only reads: then a worker may reuse the plan of an identical request, which
+     * is most of the work of a cache hit. False by default; vision is false since a request may name an image file.
+     */
+    default boolean plansFollowFromRequest() {
+        return false;
+    }
+
     /** Executes the job's plan, streaming partial output to {@code sink} when the request asked for it. */
     EngineResult run(PreparedJob<P> job, ChunkSink sink) throws JobFailure;
 

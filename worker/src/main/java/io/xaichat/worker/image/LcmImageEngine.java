@@ -74,6 +74,12 @@ public final class LcmImageEngine implements Engine<ImageRequest> {
         return digest;
     }
 
+    /** The plan is the request with the configured defaults and its cache material: nothing else goes in. */
+    @Override
+    public boolean plansFollowFromRequest() {
+        return true;
+    }
+
     @Override
     public PreparedJob<ImageRequest> prepare(JobEnvelope job) throws JobFailure {
         ImageRequest r = ImageRequests.resolve(job.request(), config);

@@ -50,6 +50,7 @@ public final class JobProcessor {
     private final Semaphore slots;
     private final JobSafeguards safeguards;
     private final CacheKeys cacheKeys = new CacheKeys();
+    private final RecentPlans plans = new RecentPlans();
 
     /** @param cache null to run without a result cache */
     public JobProcessor(Engine<?> engine, String jobTopic, SchemaValidator validator, CachedCompute cache,
@@ -119,7 +120,7 @@ public final class JobProcessor {
         JobEnvelope job = decoded.job();
         if (expired(job, received)) return new Intake(record, queue, nanos, decoded, address, null, null, null, false);
         try {
-            PreparedJob<?> prepared = engine.prepare(job);
+            PreparedJob<?> prepared = plans.prepare(engine, job, record.serializedValueSize());
             CacheKey key = cache == null || !CachedCompute.readsCache(job.cache(), prepared.deterministic()) ? null
                     : cacheKey(prepared, address);
             return new Intake(record, queue, nanos, decoded, address, prepared, null, key, false);
