@@ -18,19 +18,24 @@ import org.junit.jupiter.api.Test;
  * trace, exit code 2, and nothing contacted first.
  */
 class WorkerMainSettingsTest {
-    record Run(int exit, String err) {}
+    record Run(int exit, String err, String out) {}
 
     private static Run run(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // The packaged logging configuration, as a deployed worker has it (tests have logback-test.xml).
+                "-Dlogback.configurationFile=" + WorkerMain.class.getResource("/logback.xml"),
                 "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Path out = java.nio.file.Files.createTempFile("worker-out", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("XAICHAT_") || k.equals("KAFKA_BOOTSTRAP_SERVERS"));
         pb.environment().putAll(env);
         Process p = pb.start();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), err);
+        String stdout = java.nio.file.Files.readString(out);
+        java.nio.file.Files.delete(out);
+        return new Run(p.exitValue(), err, stdout);
     }
 
     private static void assertNoStackTrace(Run run) {
@@ -43,6 +48,7 @@ class WorkerMainSettingsTest {
         assertThat(run.exit()).as(run.err()).isEqualTo(2);
         assertThat(run.err()).contains("--log-format (XAICHAT_LOG_FORMAT): 'xml' is not one of text, json");
         assertThat(run.err().strip().lines()).as("only the message").hasSize(2);
+        assertThat(run.out()).as("no logback start-up status dump").doesNotContain("ch.qos.logback");
         assertNoStackTrace(run);
     }
 

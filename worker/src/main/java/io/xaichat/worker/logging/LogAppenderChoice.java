@@ -27,7 +27,8 @@ public final class LogAppenderChoice extends PropertyDefinerBase {
     String appender(String format, boolean toFile) {
         String f = format == null ? "text" : format.trim().toLowerCase(Locale.ROOT);
         if (!f.equals("text") && !f.equals("json")) {
-            addError("log format '" + format + "' (" + FORMAT_ENV + ") is not text or json; logging as text");
+            // Text until the settings are checked: the worker then names --log-format and exits 2. A logback error
+            // here would make logback dump its whole start-up status above that message.
             f = "text";
         }
         return f.toUpperCase(Locale.ROOT) + (toFile ? "_FILE" : "_CONSOLE");
