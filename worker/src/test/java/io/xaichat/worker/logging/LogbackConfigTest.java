@@ -72,11 +72,13 @@ class LogbackConfigTest {
     }
 
     @Test
-    void anUnknownFormatIsReportedAndLogsAsText() throws Exception {
+    void anUnknownFormatLogsAsTextWithoutALogbackError() throws Exception {
+        // The worker's settings check names --log-format and exits 2 (WorkerMainSettingsTest); a logback error here
+        // would only make logback print its whole start-up status above that message.
         LoggerContext context = configure("yaml", null);
         try {
             assertThat(appenderNames(context)).containsExactly("TEXT_CONSOLE");
-            assertThat(problems(context)).anyMatch(m -> m.contains("'yaml'") && m.contains("XAICHAT_LOG_FORMAT"));
+            assertThat(problems(context)).isEmpty();
         } finally {
             context.stop();
         }
