@@ -2,8 +2,6 @@ package io.xaichat.worker.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.xaichat.schema.JobKind;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@link CacheKey#of} with a memory of the keys computed last: the jobs of a batch of identical requests have equal
@@ -16,26 +14,17 @@ public final class CacheKeys {
 
     private record Input(JobKind kind, String modelId, String modelDigest, JsonNode material, String scope) {}
 
-    private final Map<Input, CacheKey> recent = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Input, CacheKey> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final RecentEntries<Input, CacheKey> recent = new RecentEntries<>(REMEMBERED);
 
     public CacheKey of(JobKind kind, String modelId, String modelDigest, JsonNode material, String scope) {
         Input input = new Input(kind, modelId, modelDigest, material, scope);
-        synchronized (recent) {
-            CacheKey known = recent.get(input);
-            if (known != null) return known;
-        }
+        CacheKey known = recent.get(input);
+        if (known != null) return known;
         CacheKey.Computed computed = CacheKey.compute(kind, modelId, modelDigest, material, scope);
         if (computed.canonicalBytes() <= MAX_REMEMBERED_BYTES) {
             // A copy: the memory must not change if anyone later changes the job's material.
             Input kept = new Input(kind, modelId, modelDigest, material.deepCopy(), scope);
-            synchronized (recent) {
-                recent.put(kept, computed.key());
-            }
+            recent.put(kept, computed.key());
         }
         return computed.key();
     }

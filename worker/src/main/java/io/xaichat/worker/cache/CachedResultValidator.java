@@ -6,9 +6,7 @@ import io.xaichat.schema.ResultEnvelope;
 import io.xaichat.schema.SchemaValidator;
 import io.xaichat.worker.logging.LogText;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +24,7 @@ public final class CachedResultValidator {
     private final SchemaValidator schemas;
     // The values validated last, by key: a hit whose bytes are exactly those skips parsing and validation again.
     private final RecentValues recent = new RecentValues();
-    private final Map<String, Boolean> reported = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final RecentEntries<String, Boolean> reported = new RecentEntries<>(REMEMBERED);
 
     public CachedResultValidator(SchemaValidator schemas) {
         this.schemas = schemas;
@@ -70,11 +63,7 @@ public final class CachedResultValidator {
     }
 
     private void report(CacheKey key, String problem) {
-        boolean first;
-        synchronized (reported) {
-            first = reported.put(key.value(), Boolean.TRUE) == null;
-        }
-        if (first) {
+        if (reported.putIfAbsent(key.value(), Boolean.TRUE)) {
             log.warn("cached value under {} is not a valid result ({}): treated as a miss, it will be overwritten",
                     key, LogText.message(problem, 300));
         }
@@ -91,19 +80,14 @@ public final class CachedResultValidator {
 
         private record Entry(byte[] raw, ResultEnvelope result) {}
 
-        private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                return size() > KEYS;
-            }
-        };
+        private final RecentEntries<String, Entry> entries = new RecentEntries<>(KEYS);
 
-        synchronized ResultEnvelope get(CacheKey key, byte[] raw) {
+        ResultEnvelope get(CacheKey key, byte[] raw) {
             Entry e = entries.get(key.value());
             return e != null && java.util.Arrays.equals(e.raw(), raw) ? e.result() : null;
         }
 
-        synchronized void put(CacheKey key, byte[] raw, ResultEnvelope result) {
+        void put(CacheKey key, byte[] raw, ResultEnvelope result) {
             if (raw.length <= MAX_VALUE_BYTES) entries.put(key.value(), new Entry(raw.clone(), result));
         }
     }

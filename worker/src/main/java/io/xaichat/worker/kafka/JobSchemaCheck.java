@@ -10,6 +10,7 @@ import com.networknt.schema.SpecVersion;
 import io.xaichat.schema.JobEnvelope;
 import io.xaichat.schema.Json;
 import io.xaichat.schema.SchemaValidator;
+import io.xaichat.worker.cache.RecentEntries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,12 +42,7 @@ final class JobSchemaCheck {
 
     private final SchemaValidator validator;
     private final Map<String, JsonSchema> fieldSchemas = new LinkedHashMap<>();
-    private final Map<JsonNode, JobEnvelope> validShapes = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<JsonNode, JobEnvelope> eldest) {
-            return size() > REMEMBERED_SHAPES;
-        }
-    };
+    private final RecentEntries<JsonNode, JobEnvelope> validShapes = new RecentEntries<>(REMEMBERED_SHAPES);
 
     JobSchemaCheck(SchemaValidator validator) {
         this.validator = validator;
@@ -79,7 +75,7 @@ final class JobSchemaCheck {
     Checked read(JsonNode tree, int recordBytes) {
         ObjectNode shape = recordBytes <= MAX_REMEMBERED_BYTES ? shapeOf(tree) : null;
         if (shape != null && fieldsValid(tree)) {
-            JobEnvelope template = remembered(shape);
+            JobEnvelope template = validShapes.get(shape);
             if (template != null) return new Checked(withOwnFields(template, tree), List.of());
         }
         List<String> problems = validator.validateJob(tree);
@@ -89,7 +85,7 @@ final class JobSchemaCheck {
             // Valid as a whole, so valid with the placeholders too: the three fields are independent of the rest.
             // A copy: the memory must not change if anyone later changes the job's tree.
             ObjectNode kept = shape.deepCopy();
-            remember(kept, Json.convert(kept, JobEnvelope.class));
+            validShapes.put(kept, Json.convert(kept, JobEnvelope.class));
         }
         return new Checked(job, List.of());
     }
@@ -130,18 +126,6 @@ final class JobSchemaCheck {
             if (value != null && !f.getValue().validate(value).isEmpty()) return false;
         }
         return true;
-    }
-
-    private JobEnvelope remembered(JsonNode shape) {
-        synchronized (validShapes) {
-            return validShapes.get(shape);
-        }
-    }
-
-    private void remember(JsonNode shape, JobEnvelope job) {
-        synchronized (validShapes) {
-            validShapes.put(shape, job);
-        }
     }
 
     private static JsonNode readSchema() {

@@ -2,11 +2,10 @@ package io.xaichat.worker.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.xaichat.schema.JobEnvelope;
+import io.xaichat.worker.cache.RecentEntries;
 import io.xaichat.worker.engine.Engine;
 import io.xaichat.worker.engine.JobFailure;
 import io.xaichat.worker.engine.PreparedJob;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@link Engine#prepare} with a memory of the last plans, for engines whose plan follows from the request alone
@@ -17,29 +16,18 @@ import java.util.Map;
  */
 final class RecentPlans {
     private static final int REMEMBERED = 256;
-    static final int MAX_RECORD_BYTES = 16 * 1024;
 
-    private final Map<JsonNode, PreparedJob<?>> recent = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<JsonNode, PreparedJob<?>> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final RecentEntries<JsonNode, PreparedJob<?>> recent = new RecentEntries<>(REMEMBERED);
 
     <P> PreparedJob<P> prepare(Engine<P> engine, JobEnvelope job, int recordBytes) throws JobFailure {
-        if (!engine.plansFollowFromRequest() || recordBytes > MAX_RECORD_BYTES || job.request() == null) {
+        if (!engine.plansFollowFromRequest() || recordBytes > JobSchemaCheck.MAX_REMEMBERED_BYTES || job.request() == null) {
             return engine.prepare(job);
         }
-        PreparedJob<?> known;
-        synchronized (recent) {
-            known = recent.get(job.request());
-        }
+        PreparedJob<?> known = recent.get(job.request());
         if (known != null) return rebind(known, job);
         PreparedJob<P> prepared = engine.prepare(job);
         JsonNode kept = job.request().deepCopy(); // the memory must not change if anyone later changes the job
-        synchronized (recent) {
-            recent.put(kept, prepared);
-        }
+        recent.put(kept, prepared);
         return prepared;
     }
 

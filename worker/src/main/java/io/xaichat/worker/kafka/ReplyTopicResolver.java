@@ -1,9 +1,8 @@
 package io.xaichat.worker.kafka;
 
+import io.xaichat.worker.cache.RecentEntries;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,12 +30,7 @@ public final class ReplyTopicResolver {
     private final Duration existingTtl;
     private final Duration missingTtl;
     private final LongSupplier nanoTime;
-    private final Map<String, Entry> cache = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-            return size() > MAX_ENTRIES;
-        }
-    };
+    private final RecentEntries<String, Entry> cache = new RecentEntries<>(MAX_ENTRIES);
 
     /**
      * @param timeout longest one lookup may hold up a job
@@ -59,25 +53,19 @@ public final class ReplyTopicResolver {
 
     public Existence existence(String topic) {
         long now = nanoTime.getAsLong();
-        synchronized (cache) {
-            Entry e = cache.get(topic);
-            if (e != null && now - e.expiresAtNanos() < 0) return e.existence();
-        }
+        Entry e = cache.get(topic);
+        if (e != null && now - e.expiresAtNanos() < 0) return e.existence();
         Existence found = describe(topic);
         if (found != Existence.UNKNOWN) {
             long ttl = (found == Existence.EXISTS ? existingTtl : missingTtl).toNanos();
-            synchronized (cache) {
-                cache.put(topic, new Entry(found, now + ttl));
-            }
+            cache.put(topic, new Entry(found, now + ttl));
         }
         return found;
     }
 
     /** Forgets what is known of {@code topic}: a send to it failed, so it may have been deleted. */
     public void forget(String topic) {
-        synchronized (cache) {
-            cache.remove(topic);
-        }
+        cache.remove(topic);
     }
 
     private Existence describe(String topic) {

@@ -64,7 +64,7 @@ class RecentPlansTest {
     void largeRecordsAndFailedPreparesAreNotRemembered() throws JobFailure {
         RecentPlans plans = new RecentPlans();
         ChatRequest request = ChatRequest.ofPrompt("Hello").withTemperature(0).withMaxTokens(4);
-        PreparedJob<?> big = plans.prepare(engine, job("a", request), RecentPlans.MAX_RECORD_BYTES + 1);
+        PreparedJob<?> big = plans.prepare(engine, job("a", request), JobSchemaCheck.MAX_REMEMBERED_BYTES + 1);
         PreparedJob<?> again = plans.prepare(engine, job("b", request), 200);
         assertThat(again.plan()).isNotSameAs(big.plan());
 
