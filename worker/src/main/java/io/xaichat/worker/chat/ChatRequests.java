@@ -54,6 +54,17 @@ final class ChatRequests {
         return r.temperature() == 0 || r.seed() != null;
     }
 
+    /** llama.cpp reads the seed as uint32 and takes 0xFFFFFFFF as "pick a random seed". */
+    static final long LLAMA_RANDOM_SEED = 0xFFFF_FFFFL;
+
+    /**
+     * The seed both llama.cpp builds are given: the request's, except that the one value llama.cpp reads as "random"
+     * is moved one down so a seeded request stays reproducible; no seed is the random sentinel itself.
+     */
+    static long llamaSeed(Long seed) {
+        return seed == null ? LLAMA_RANDOM_SEED : seed == LLAMA_RANDOM_SEED ? LLAMA_RANDOM_SEED - 1 : seed;
+    }
+
     static void check(ChatRequest r) throws JobFailure {
         if ((r.messages() == null) == (r.prompt() == null)) {
             throw invalid("a chat request needs exactly one of 'messages' and 'prompt'");

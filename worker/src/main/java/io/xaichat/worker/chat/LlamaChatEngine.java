@@ -50,9 +50,6 @@ public final class LlamaChatEngine implements Engine<LlamaChatEngine.Plan> {
 
     static final int UNCOUNTED = -1;
 
-    /** llama.cpp reads the seed as uint32 and takes 0xFFFFFFFF as "pick a random seed". */
-    private static final long RANDOM_SEED_SENTINEL = 0xFFFF_FFFFL;
-
     private final ChatEngineConfig config;
     private final String modelId;
     private final String modelDigest;
@@ -230,8 +227,7 @@ public final class LlamaChatEngine implements Engine<LlamaChatEngine.Plan> {
                 .setTopK(r.topK())
                 .setCachePrompt(false);
         if (r.seed() != null) {
-            long seed = r.seed() == RANDOM_SEED_SENTINEL ? RANDOM_SEED_SENTINEL - 1 : r.seed();
-            p.setSeed((int) seed); // the native side reads the bits back as uint32
+            p.setSeed((int) ChatRequests.llamaSeed(r.seed())); // the native side reads the bits back as uint32
         }
         if (r.stop() != null) p.setStopStrings(r.stop().toArray(String[]::new));
         return p;

@@ -14,8 +14,6 @@ import java.util.Map;
  * generated tokens only, as OpenAI's do. The chain is owned by one sequence and freed when it ends.
  */
 final class SamplerChain implements AutoCloseable {
-    /** llama.cpp reads the seed as uint32 and takes 0xFFFFFFFF as "pick a random seed". */
-    private static final long RANDOM_SEED = 0xFFFF_FFFFL;
     private final LlamaLibrary lib;
     private final Pointer chain;
 
@@ -50,8 +48,7 @@ final class SamplerChain implements AutoCloseable {
                 if (r.topK() > 0) c.add(lib.llama_sampler_init_top_k(r.topK()));
                 if (r.topP() < 1) c.add(lib.llama_sampler_init_top_p(r.topP().floatValue(), 1));
                 c.add(lib.llama_sampler_init_temp(r.temperature().floatValue()));
-                long seed = r.seed() == null ? RANDOM_SEED : r.seed() == RANDOM_SEED ? RANDOM_SEED - 1 : r.seed();
-                c.add(lib.llama_sampler_init_dist((int) seed));
+                c.add(lib.llama_sampler_init_dist((int) ChatRequests.llamaSeed(r.seed())));
             }
             return c;
         } catch (RuntimeException e) {
